@@ -1,0 +1,118 @@
+"""Country names and codes: rows for the compiled database, and resolving what a user types.
+
+The database holds a `countries` row for every country the dataset uses, so the
+query path resolves `--country belarus` with one indexed lookup.  pycountry
+(~50-100 ms to import) is loaded only at build time or when a name is not in
+the database (a real country the dataset does not cover, or a typo).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+
+from bilat.problems import UsageError
+
+# pycountry has no demonyms; these are the ones users type most.  Extend as the dataset grows.
+DEMONYMS: dict[str, str] = {
+    "PK": "Pakistani",
+    "BE": "Belgian",
+    "BY": "Belarusian",
+    "CN": "Chinese",
+    "US": "American",
+    "GB": "British",
+    "DE": "German",
+    "FR": "French",
+    "TR": "Turkish",
+    "RU": "Russian",
+    "IN": "Indian",
+    "AF": "Afghan",
+    "IR": "Iranian",
+    "SA": "Saudi",
+    "AE": "Emirati",
+    "QA": "Qatari",
+    "JP": "Japanese",
+    "IT": "Italian",
+    "ES": "Spanish",
+    "NL": "Dutch",
+    "PL": "Polish",
+    "UA": "Ukrainian",
+    "KZ": "Kazakh",
+    "UZ": "Uzbek",
+    "BD": "Bangladeshi",
+    "LK": "Sri Lankan",
+    "NP": "Nepalese",
+    "MY": "Malaysian",
+    "ID": "Indonesian",
+    "EG": "Egyptian",
+    "NO": "Norwegian",
+    "SE": "Swedish",
+    "CH": "Swiss",
+    "AT": "Austrian",
+    "CA": "Canadian",
+    "AU": "Australian",
+    "KR": "South Korean",
+    "AZ": "Azerbaijani",
+}
+# Names pycountry does not know under the name people use.
+ALIASES: dict[str, str] = {
+    "turkey": "TR",
+    "uk": "GB",
+    "usa": "US",
+    "russia": "RU",
+    "iran": "IR",
+    "south korea": "KR",
+    "north korea": "KP",
+    "byelorussia": "BY",
+    "kosovo": "XK",
+}
+
+
+def country_rows(codes: list[str]) -> list[dict[str, str | None]]:
+    """One row per alpha-2 code for the database's `countries` table."""
+    import pycountry
+
+    rows = []
+    for code in codes:
+        country = pycountry.countries.get(alpha_2=code)
+        rows.append(
+            {
+                "code": code,
+                "alpha3": country.alpha_3 if country else None,
+                "name": (getattr(country, "common_name", None) or country.name) if country else code,
+                "official_name": getattr(country, "official_name", None) if country else None,
+                "demonym": DEMONYMS.get(code),
+            }
+        )
+    return rows
+
+
+def resolve_country(conn: sqlite3.Connection, text: str) -> str:
+    """The alpha-2 code for what the user typed: a code, a name or a demonym, any case.
+
+    A real country the dataset does not cover resolves too (the result is then
+    simply empty); anything else is a usage error with a "did you mean".
+    """
+    wanted = text.strip().casefold()
+    if not wanted:
+        raise UsageError("--country: empty country name")
+    row = conn.execute(
+        """select code from countries where lower(code) = ?1 or lower(alpha3) = ?1 or lower(name) = ?1
+           or lower(official_name) = ?1 or lower(demonym) = ?1 limit 1""",
+        (wanted,),
+    ).fetchone()
+    if row:
+        return str(row[0])
+    if wanted in ALIASES:
+        return ALIASES[wanted]
+    import pycountry
+
+    try:
+        return str(pycountry.countries.lookup(text.strip()).alpha_2)
+    except LookupError:
+        pass
+    known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
+    names = sorted({*known.values(), *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
+    close = difflib.get_close_matches(text.strip().title(), names, n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise UsageError(f"--country: unknown country {text!r}{hint}")

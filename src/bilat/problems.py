@@ -1,0 +1,68 @@
+"""Problems found in a dataset, each located at FILE:LINE:COLUMN, and the errors the CLI maps to exit codes.
+
+Cheap to import: the query path uses the exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes scripts can rely on (documented in the README)."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2
+    INVALID_DATA = 3
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+    path: str  # e.g. agreements[1].status
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class BilatError(Exception):
+    """An expected failure: the CLI prints its message on one line and exits with `code`."""
+
+    code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(BilatError):
+    code = ExitCode.USAGE
+
+
+class NotFoundError(BilatError):
+    code = ExitCode.NOT_FOUND
+
+
+class InvalidDataError(BilatError):
+    """The dataset is invalid; `problems` holds every problem found."""
+
+    code = ExitCode.INVALID_DATA
+
+    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+        self.problems = sorted(problems)
+        first = str(self.problems[0]) if self.problems else (message or "invalid dataset")
+        more = len(self.problems) - 1
+        summary = first if more <= 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}: bilat validate)"
+        super().__init__(message or summary)
+
+
+class DatabaseError(BilatError):
+    code = ExitCode.INVALID_DATA

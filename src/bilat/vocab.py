@@ -1,0 +1,64 @@
+"""The controlled vocabularies of the dataset, defined once.
+
+Plain tuples and dicts, cheap to import: the query path uses them to check
+`--status`, `--kind` and `--sector` and to offer shell completion.
+"""
+
+from __future__ import annotations
+
+STATUS_MEANINGS: dict[str, str] = {
+    "under-discussion": "discussed; no agreement on it reported yet",
+    "talks-agreed": "the sides agreed to hold talks on it",
+    "planned": "announced for later (to be signed, developed or held)",
+    "agreed": "the sides agreed on it; no signing reported",
+    "signed": "signed",
+    "to-be-renewed": "an existing instrument the sides agreed to renew",
+    "existing": "mentioned as already in place; its signing is not reported",
+}
+STATUSES: tuple[str, ...] = tuple(STATUS_MEANINGS)
+
+SECTOR_MEANINGS: dict[str, str] = {
+    "labour-mobility": "labour migration, skilled workers, workers' rights",
+    "migration": "asylum, readmission, return",
+    "defence": "military relations, defence production, military-technical cooperation",
+    "security": "intelligence sharing, financial intelligence",
+    "trade": "trade, commerce, halal trade, trade development",
+    "investment": "investment, joint ventures",
+    "finance": "banking, correspondent banking, audit institutions",
+    "industry": "industrial cooperation, joint manufacturing and assembly",
+    "mining": "mining and mining equipment",
+    "energy": "energy",
+    "agriculture": "agriculture, livestock, seeds, fisheries, agricultural machinery",
+    "food-security": "food security and trade in food",
+    "health": "healthcare, medicines, medical devices, pharmaceuticals",
+    "education": "education and vocational training",
+    "science-technology": "science and technology, academies of sciences",
+    "standards": "standardisation and certification",
+    "environment": "environmental protection",
+    "disaster-management": "disaster management, fire-fighting and rescue",
+    "media": "television, radio, journalism",
+    "tourism": "tourism",
+    "sports": "sports",
+    "parliamentary": "parliamentary cooperation",
+    "political": "political dialogue, high-level engagement, legal frameworks",
+    "people-to-people": "people-to-people contacts, public diplomacy",
+    "transport": "transportation, electric buses",
+}
+SECTORS: tuple[str, ...] = tuple(SECTOR_MEANINGS)
+
+AGREEMENT_KIND_MEANINGS: dict[str, str] = {
+    "mou": "memorandum of understanding",
+    "memorandum-of-cooperation": "memorandum of cooperation",
+    "agreement": "agreement (the source's word)",
+    "protocol": "protocol",
+    "roadmap": "roadmap",
+    "action-plan": "action plan",
+    "agreements-and-mous": "a group of agreements and MoUs the source does not list one by one",
+    "commitment": "a commitment or understanding reached at an engagement, not an instrument",
+}
+AGREEMENT_KINDS: tuple[str, ...] = tuple(AGREEMENT_KIND_MEANINGS)
+
+EVENT_KINDS: tuple[str, ...] = ("meeting", "talks", "visit", "commission-session", "engagement")
+SOURCE_KINDS: tuple[str, ...] = ("news-report", "press-release", "social-media-post")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "reported")
+FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "fulfilled", "unclear")
