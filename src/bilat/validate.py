@@ -87,7 +87,7 @@ class Checker:
                 line, column = doc.where(path)
                 here = f"{doc.file}:{line}:{column}"
                 if rid in self.ids:
-                    other_section, first = self.ids[rid]
+                    _section, first = self.ids[rid]
                     self.problems.append(doc.problem(path, f"duplicate id {rid!r} (first used at {first})"))
                     continue
                 self.ids[rid] = (section, here)

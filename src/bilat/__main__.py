@@ -1,0 +1,68 @@
+"""Entry point: `bilat` and `python -m bilat`.
+
+Broken pipes (`bilat list | head -n 1`) and Ctrl-C end quietly here, once, for
+every command.  Typer's vendored Click turns EPIPE into exit 1, so stdout is
+wrapped to raise `PipeClosed` (not an OSError) that Click lets through; then the
+Python docs' "Note on SIGPIPE" recipe points stdout at devnull.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+
+class PipeClosed(Exception):
+    """The reader of stdout went away."""
+
+
+class _GuardedStdout:
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def main() -> None:
+    real_stdout = sys.stdout
+    sys.stdout = _GuardedStdout(real_stdout)  # type: ignore[assignment]
+    try:
+        from bilat.cli import run
+
+        code = run()
+        sys.stdout.flush()
+    except (PipeClosed, BrokenPipeError):
+        code = 0  # the reader stopped reading: that is how pipes end, not an error
+        _silence(real_stdout)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        code = 130
+    sys.stdout = real_stdout
+    sys.exit(code)
+
+
+def _silence(stream: Any) -> None:
+    # Python flushes stdout again at exit; point it at devnull so that flush cannot fail.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,526 @@
+"""The command line: parse, call the library, render, map errors to exit codes.
+
+Thin on purpose: no SQL and no YAML here.  Heavy modules (Rich, the compiler)
+are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated, Any
+
+import typer
+
+from bilat import __version__
+from bilat.problems import ExitCode, UsageError
+from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
+
+app = typer.Typer(
+    name="bilat",
+    help="A reference tool for bilateral agreements: every fact with its source.\n\n"
+    "Examples:\n\n  bilat list --country belarus\n\n  bilat search '150,000'\n\n  bilat brief 2025-04-12",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+class State:
+    """Global options, shared by every command."""
+
+    data: str | None = None
+    db: str | None = None
+    quiet: bool = False
+
+
+state = State()
+
+
+def err(message: str) -> None:
+    """A message for the user, on stderr (never mixed with data)."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"bilat {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    data: Annotated[
+        str | None,
+        typer.Option("--data", metavar="PATH", help="The dataset: a YAML file or a folder [env: BILAT_DATA]"),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="PATH", help="The compiled database [env: BILAT_DB; default: the cache folder]"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour, even on a terminal (also NO_COLOR).")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also BILAT_DEBUG=1).")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    import os
+
+    state.data, state.db, state.quiet = data, db, quiet
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
+    if debug:
+        os.environ["BILAT_DEBUG"] = "1"
+
+
+def connect() -> Any:
+    """A read-only connection to a fresh database (compiled first when the data changed)."""
+    from bilat.store import open_fresh, resolve
+
+    return open_fresh(resolve(state.data, state.db), err, quiet=state.quiet)
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def _complete_countries(incomplete: str) -> list[str]:
+    try:
+        conn = connect()
+        rows = conn.execute("select name from countries order by name").fetchall()
+    except Exception:  # completion must never fail loudly
+        return []
+    return [r[0].lower() for r in rows if r[0].lower().startswith(incomplete.lower())]
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    try:
+        conn = connect()
+        rows = conn.execute(
+            "select id from agreements where id like ? union select id from events where id like ? limit 200",
+            (incomplete + "%", incomplete + "%"),
+        ).fetchall()
+    except Exception:
+        return []
+    return [r[0] for r in rows]
+
+
+def _starting(values: tuple[str, ...]) -> Any:
+    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
+
+
+CountryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--country",
+        "-c",
+        help="Name, alpha-2/3 code or demonym, any case; repeat for either.",
+        autocompletion=_complete_countries,
+    ),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option("--status", "-s", help="Current status; repeatable.", autocompletion=_starting(STATUSES)),
+]
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "-k", help="mou, agreement, roadmap...; repeatable.", autocompletion=_starting(AGREEMENT_KINDS)
+    ),
+]
+SectorOpt = Annotated[
+    list[str] | None,
+    typer.Option("--sector", help="e.g. labour-mobility; repeatable.", autocompletion=_starting(SECTORS)),
+]
+SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="From YYYY, YYYY-MM or YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Up to YYYY, YYYY-MM or YYYY-MM-DD.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many records.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json, jsonl, csv, tsv or md [default: table on a terminal, plain lines when piped]",
+        autocompletion=_starting(("table", "json", "jsonl", "csv", "tsv", "md")),
+    ),
+]
+
+
+def _filters(
+    conn: Any,
+    country: list[str] | None,
+    status: list[str] | None,
+    kind: list[str] | None,
+    sector: list[str] | None,
+    since: str | None,
+    until: str | None,
+) -> Any:
+    from bilat.query import Filters
+
+    return Filters.parse(conn, countries=country, statuses=status, kinds=kind, sectors=sector, since=since, until=until)
+
+
+# ---------------------------------------------------------------- list
+
+
+@app.command("list")
+def list_command(
+    country: CountryOpt = None,
+    status: StatusOpt = None,
+    kind: KindOpt = None,
+    sector: SectorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    sort: Annotated[str, typer.Option("--sort", help="date, -date, title, status, kind or id.")] = "date",
+    limit: LimitOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """List agreements and commitments, filtered.
+
+    \b
+    Examples:
+      bilat list --country belarus
+      bilat list --status signed --since 2025 --format csv > signed.csv
+      bilat list --sector labour-mobility --format json | jq '.[].title'
+    """
+    from bilat.query import list_agreements
+    from bilat.render import Column, choose_format, write_records
+
+    out_format = choose_format(fmt)
+    conn = connect()
+    filters = _filters(conn, country, status, kind, sector, since, until)
+    records = list_agreements(conn, filters, sort=sort, limit=limit)
+    columns = [
+        Column("id", "id"),
+        Column("date", "date"),
+        Column("status", "status"),
+        Column("kind", "kind"),
+        Column("parties", "parties"),
+        Column("title", "title", 60),
+    ]
+    if out_format == "table":
+        columns.append(Column("figures", "figures", 30))
+    write_records(records, out_format, columns, title=f"{len(records)} agreement{'s' * (len(records) != 1)}")
+
+
+# ---------------------------------------------------------------- search
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, OR, NOT, title:word.')],
+    country: CountryOpt = None,
+    status: StatusOpt = None,
+    kind: KindOpt = None,
+    sector: SectorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")] = 20,
+    fmt: FormatOpt = None,
+) -> None:
+    """Full-text search over titles, summaries, quotes, names and places, best match first.
+
+    A query that is not valid search syntax is searched as plain words (a note
+    says so on stderr). An empty result is not an error (exit 0).
+
+    \b
+    Examples:
+      bilat search labour
+      bilat search '"skilled workers"' --country belarus
+      bilat search 'readmission OR roadmap' --format json
+      bilat search 'de Moor'
+    """
+    from bilat.query import search
+    from bilat.render import Column, choose_format, write_records
+
+    out_format = choose_format(fmt)
+    conn = connect()
+    filters = _filters(conn, country, status, kind, sector, since, until)
+    result = search(conn, query, filters, limit=limit)
+    if result.reinterpreted and not state.quiet:
+        err(f"note: {query!r} is not search syntax; searched for the words {result.query}")
+    columns = [
+        Column("type", "type"),
+        Column("id", "id"),
+        Column("date", "date"),
+        Column("title", "title", 50),
+        Column("snippet", "match", 70),
+    ]
+    write_records(result.hits, out_format, columns, title=f"{len(result.hits)} hit{'s' * (len(result.hits) != 1)}")
+
+
+# ---------------------------------------------------------------- show
+
+
+@app.command("show")
+def show_command(
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An agreement, event, person... id.", autocompletion=_complete_ids)
+    ],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or md.")] = None,
+) -> None:
+    """Show one record in full: parties, status history, events, people, figures, and every quote with its source.
+
+    \b
+    Examples:
+      bilat show pk-be-labour-mou
+      bilat show pk-be-labour-mou --format json | jq '.status_history'
+    """
+    from bilat.records import show
+    from bilat.render import choose_format, write_json
+    from bilat.show_render import write_markdown, write_rich
+
+    out_format = choose_format(fmt, ("table", "json", "md"))
+    record = show(connect(), record_id)
+    if out_format == "json":
+        write_json(record, sys.stdout)
+    elif out_format == "table":
+        write_rich(record, sys.stdout)
+    else:
+        write_markdown(record, sys.stdout)
+
+
+# ---------------------------------------------------------------- summary
+
+
+@app.command("summary")
+def summary_command(
+    country: CountryOpt = None,
+    status: StatusOpt = None,
+    kind: KindOpt = None,
+    sector: SectorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Count agreements by country, status, sector, kind and year.
+
+    \b
+    Examples:
+      bilat summary
+      bilat summary --country belarus --format json
+    """
+    from bilat.query import summary
+    from bilat.render import Column, choose_format, write_json, write_records
+
+    out_format = choose_format(fmt)
+    conn = connect()
+    counts = summary(conn, _filters(conn, country, status, kind, sector, since, until))
+    if out_format == "json":
+        write_json(counts, sys.stdout)
+        return
+    rows = [
+        {"dimension": dim, "key": r["key"], "label": r["label"], "count": r["count"]}
+        for dim, group in counts.items()
+        for r in group
+    ]
+    if out_format == "table":
+        from bilat.show_render import write_summary
+
+        write_summary(counts, sys.stdout)
+        return
+    write_records(rows, out_format, [Column("dimension", "by"), Column("key", "value"), Column("count", "count")])
+
+
+@app.command("summarise", hidden=True)
+def summarise_command(
+    country: CountryOpt = None,
+    status: StatusOpt = None,
+    kind: KindOpt = None,
+    sector: SectorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Same as summary."""
+    summary_command(country, status, kind, sector, since, until, fmt)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@app.command("timeline")
+def timeline_command(
+    country: CountryOpt = None,
+    status: StatusOpt = None,
+    kind: KindOpt = None,
+    sector: SectorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Engagements and status changes in date order, filtered like list.
+
+    \b
+    Examples:
+      bilat timeline --country belarus
+      bilat timeline --since 2025 --format csv
+    """
+    from bilat.query import timeline
+    from bilat.render import Column, choose_format, write_records
+
+    out_format = choose_format(fmt)
+    conn = connect()
+    entries = timeline(conn, _filters(conn, country, status, kind, sector, since, until), limit=limit)
+    columns = [
+        Column("date", "date"),
+        Column("type", "type"),
+        Column("status", "status"),
+        Column("id", "id"),
+        Column("title", "title", 70),
+    ]
+    write_records(entries, out_format, columns, title=f"{len(entries)} entries")
+
+
+# ---------------------------------------------------------------- brief
+
+
+@app.command("brief")
+def brief_command(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET", help="YYYY-MM-DD, YYYY-MM, a country, or an agreement id.", autocompletion=_complete_ids
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (Rich), md or json [default: table on a terminal, md when piped]",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the note to FILE (atomically) instead of stdout."),
+    ] = None,
+) -> None:
+    """Write a briefing note for a date, a month, a country or an agreement: every line cites its source.
+
+    \b
+    Examples:
+      bilat brief 2025-04-12
+      bilat brief belarus --format md > belarus.md
+      bilat brief pk-be-labour-mou --format json
+    """
+    from bilat.brief import compose
+    from bilat.brief_render import write_note
+    from bilat.render import choose_format
+
+    out_format = choose_format(fmt, ("table", "md", "json"))
+    if out_format == "plain" or (output and out_format == "table"):
+        out_format = "md"
+    note = compose(connect(), target)
+    write_note(note, out_format, output)
+
+
+# ---------------------------------------------------------------- validate, build, schema
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[
+        str | None, typer.Argument(metavar="[FILE]", help="A data file or folder [default: --data].")
+    ] = None,
+) -> None:
+    """Check the dataset: schema, ids, references, and every quote against its source.
+
+    Prints every problem as FILE:LINE:COLUMN: path: message. Exit 0 when valid, 3 when not.
+
+    \b
+    Examples:
+      bilat validate
+      bilat validate data/agreements.yaml
+    """
+    from pathlib import Path
+
+    from bilat.store import resolve
+    from bilat.validate import check_dataset
+
+    data = Path(file) if file else resolve(state.data, state.db).data
+    problems = check_dataset(data)
+    for problem in problems:
+        sys.stdout.write(f"{problem}\n")
+    if problems:
+        err(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {data}")
+        raise typer.Exit(ExitCode.INVALID_DATA)
+    if not state.quiet:
+        err(f"{data}: valid")
+
+
+@app.command("build")
+def build_command() -> None:
+    """Rebuild the database now (it is rebuilt automatically when the data changes).
+
+    \b
+    Example:
+      bilat build
+    """
+    from bilat.store import rebuild, resolve
+
+    started = time.perf_counter()
+    store, report = rebuild(resolve(state.data, state.db), err, quiet=state.quiet)
+    if report and not state.quiet:
+        err(report.summary())
+    elif not state.quiet:
+        err(f"{store.db} was built by another process in {time.perf_counter() - started:.2f}s")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the data file (for editors and check-jsonschema).
+
+    \b
+    Example:
+      bilat schema > agreements.schema.json
+    """
+    import json
+
+    from bilat.model import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the app and return its exit code; every expected error becomes one line on stderr."""
+    import os
+
+    from typer._click.exceptions import ClickException
+
+    from bilat.problems import BilatError
+
+    try:
+        result = app(args=args, prog_name="bilat", standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except BilatError as exc:
+        if os.environ.get("BILAT_DEBUG"):
+            raise
+        err(f"error: {exc.message}")
+        if exc.hint:
+            err(exc.hint)
+        return int(exc.code)
+    except ClickException as exc:
+        err(f"error: {exc.format_message()}" + _usage_hint(exc))
+        return int(exc.exit_code)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        return int(ExitCode.INTERRUPTED)
+
+
+def _usage_hint(exc: Any) -> str:
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and ctx.command_path:
+        return f" (see {ctx.command_path} --help)"
+    return ""
+
+
+__all__ = ["UsageError", "app", "run"]

@@ -1,0 +1,427 @@
+"""Filters and search over the compiled database -> plain dicts.
+
+Standard library only (this is the query path).  Knows nothing of Typer or Rich:
+errors are raised as `UsageError` / `NotFoundError` and the CLI maps them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from bilat.problems import NotFoundError, UsageError
+from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
+
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # snippet markers; renderers turn them into bold or **…**
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+SORTS = ("date", "-date", "title", "status", "kind", "id")
+
+
+def date_bounds(text: str, option: str) -> tuple[str, str]:
+    """The first and last day of YYYY, YYYY-MM or YYYY-MM-DD; a usage error otherwise."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            import datetime as dt
+
+            d = dt.date(year, month, day)  # type: ignore[arg-type]
+            return d.isoformat(), d.isoformat()
+        if month is not None:
+            last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+            return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    except (ValueError, calendar.IllegalMonthError):
+        raise UsageError(f"{option}: {text!r} is not a real date") from None
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def _check_choice(values: list[str], allowed: tuple[str, ...], option: str) -> list[str]:
+    out = []
+    for value in values:
+        v = value.strip().lower().replace("_", "-").replace(" ", "-")
+        if v not in allowed:
+            close = difflib.get_close_matches(v, allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else f" (one of: {', '.join(allowed)})"
+            raise UsageError(f"{option}: unknown value {value!r}{hint}")
+        out.append(v)
+    return out
+
+
+@dataclass
+class Filters:
+    """What `list`, `search`, `timeline` and `summary` filter on; every field combines with AND."""
+
+    countries: list[str] = field(default_factory=list)  # alpha-2 codes, any of them
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    since: str | None = None  # first day, inclusive
+    until: str | None = None  # last day, inclusive
+
+    @classmethod
+    def parse(
+        cls,
+        conn: sqlite3.Connection,
+        *,
+        countries: list[str] | None = None,
+        statuses: list[str] | None = None,
+        kinds: list[str] | None = None,
+        sectors: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Filters:
+        """Check and normalise what the user typed (bad values are usage errors)."""
+        codes: list[str] = []
+        if countries:
+            from bilat.countries import resolve_country
+
+            codes = [resolve_country(conn, c) for c in countries]
+        since_day = date_bounds(since, "--since")[0] if since else None
+        until_day = date_bounds(until, "--until")[1] if until else None
+        if since_day and until_day and since_day > until_day:
+            raise UsageError(f"--since {since} is after --until {until}")
+        return cls(
+            countries=codes,
+            statuses=_check_choice(statuses or [], STATUSES, "--status"),
+            kinds=_check_choice(kinds or [], AGREEMENT_KINDS, "--kind"),
+            sectors=_check_choice(sectors or [], SECTORS, "--sector"),
+            since=since_day,
+            until=until_day,
+        )
+
+    @property
+    def agreements_only(self) -> bool:
+        return bool(self.statuses or self.kinds or self.sectors)
+
+    def agreement_clause(self, alias: str = "a") -> tuple[str, list[Any]]:
+        """SQL conditions on the agreements table (as `alias`) and their parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if self.countries:
+            where.append(
+                f"{alias}.id in (select agreement_id from agreement_parties where country in ({_marks(self.countries)}))"
+            )
+            params += self.countries
+        if self.statuses:
+            where.append(f"{alias}.status in ({_marks(self.statuses)})")
+            params += self.statuses
+        if self.kinds:
+            where.append(f"{alias}.kind in ({_marks(self.kinds)})")
+            params += self.kinds
+        if self.sectors:
+            where.append(
+                f"{alias}.id in (select agreement_id from agreement_sectors where sector in ({_marks(self.sectors)}))"
+            )
+            params += self.sectors
+        self._dates(where, params, alias)
+        return " and ".join(where) or "1", params
+
+    def event_clause(self, alias: str = "e") -> tuple[str, list[Any]]:
+        """SQL conditions on the events table (as `alias`); status/kind/sector do not apply to events."""
+        where: list[str] = []
+        params: list[Any] = []
+        if self.agreements_only:
+            return "0", []
+        if self.countries:
+            where.append(
+                f"{alias}.id in (select event_id from event_countries where country in ({_marks(self.countries)}))"
+            )
+            params += self.countries
+        self._dates(where, params, alias)
+        return " and ".join(where) or "1", params
+
+    def _dates(self, where: list[str], params: list[Any], alias: str) -> None:
+        # A record matches when the span its date covers (at its own precision) overlaps the window.
+        if self.since:
+            where.append(f"{alias}.date_end >= ?")
+            params.append(self.since)
+        if self.until:
+            where.append(f"{alias}.date_start <= ?")
+            params.append(self.until)
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _list(value: str | None) -> list[Any]:
+    return json.loads(value) if value else []
+
+
+# ---------------------------------------------------------------- list
+
+_ORDER = {
+    "date": "a.date_start is null, a.date_start, a.id",
+    "-date": "a.date_end is null, a.date_end desc, a.id",
+    "title": "a.title collate nocase, a.id",
+    "kind": "a.kind, a.date_start, a.id",
+    "id": "a.id",
+}
+
+
+def list_agreements(
+    conn: sqlite3.Connection, filters: Filters, *, sort: str = "date", limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Agreements and commitments matching `filters`, as records with stable field names."""
+    where, params = filters.agreement_clause("a")
+    if sort == "status":
+        order = "case a.status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUSES)) + " end, a.id"
+    elif sort in _ORDER:
+        order = _ORDER[sort]
+    else:
+        raise UsageError(f"--sort: unknown order {sort!r} (one of: {', '.join(SORTS)})")
+    sql = f"select a.* from agreements a where {where} order by {order}"
+    if limit is not None:
+        sql += " limit ?"
+        params = [*params, limit]
+    rows = conn.execute(sql, params).fetchall()
+    return [_agreement_record(conn, row) for row in rows]
+
+
+def _agreement_record(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+    sources = [
+        r[0]
+        for r in conn.execute(
+            "select source_id from evidence where record_id = ? group by source_id order by min(rowid)", (row["id"],)
+        )
+    ]
+    institutions = [
+        r[0]
+        for r in conn.execute(
+            "select o.name from agreement_institutions i join organisations o on o.id = i.organisation_id "
+            "where i.agreement_id = ? order by i.rowid",
+            (row["id"],),
+        )
+    ]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "date": row["date"],
+        "first_date": row["first_date"],
+        "parties": _list(row["parties"]),
+        "sectors": _list(row["sectors"]),
+        "institutions": institutions,
+        "figures": [f"{f['value']:,} {f['unit']}" for f in _list(row["figures"])],
+        "quantity": row["quantity"],
+        "summary": row["summary"],
+        "sources": sources,
+    }
+
+
+# ---------------------------------------------------------------- search
+
+FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
+
+
+@dataclass
+class SearchResult:
+    hits: list[dict[str, Any]]
+    query: str  # the FTS5 query actually run
+    reinterpreted: bool  # the user's text was not FTS5 syntax and was searched as plain words
+
+
+def fts_words(text: str) -> str:
+    """Every word of `text` as a quoted FTS5 term (so nothing in it is syntax), joined with AND."""
+    words = re.findall(r"[\w][\w'’.,%+&-]*", text, flags=re.UNICODE)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int | None = 20) -> SearchResult:
+    """Full-text search, ranked by bm25 (titles first); a query FTS5 cannot parse is retried as plain words."""
+    if not text.strip():
+        raise UsageError("search: the query is empty")
+    try:
+        return SearchResult(_run_search(conn, text, filters, limit), text, False)
+    except sqlite3.OperationalError as exc:
+        if "fts5" not in str(exc) and "no such column" not in str(exc) and "syntax error" not in str(exc):
+            raise
+    fallback = fts_words(text)
+    if not fallback:
+        raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
+    try:
+        return SearchResult(_run_search(conn, fallback, filters, limit), fallback, True)
+    except sqlite3.OperationalError as exc:
+        raise UsageError(f"search: cannot search for {text[:80]!r}: {exc}") from None
+
+
+def _run_search(conn: sqlite3.Connection, query: str, filters: Filters, limit: int | None) -> list[dict[str, Any]]:
+    a_where, a_params = filters.agreement_clause("a")
+    e_where, e_params = filters.event_clause("e")
+    f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
+    sql = f"""
+        select s.record_type, s.record_id, s.title,
+               snippet(search_index_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16) as snippet,
+               bm25(search_index_fts, 10.0, 3.0, 1.0, 4.0, 2.0) as score
+        from search_index_fts join search_index s on s.rowid = search_index_fts.rowid
+        where search_index_fts match ?
+          and case s.record_type
+                when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
+                when 'event' then s.record_id in (select e.id from events e where {e_where})
+                else s.record_id in (select f.id from follow_ups f where {f_clause})
+              end
+        order by score, s.record_id"""
+    params: list[Any] = [query, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    hits = []
+    for row in conn.execute(sql, params):
+        hit = {
+            "type": row["record_type"],
+            "id": row["record_id"],
+            "title": row["title"],
+            "date": None,
+            "status": None,
+            "snippet": row["snippet"],
+            "score": round(row["score"], 4),
+        }
+        if row["record_type"] == "agreement":
+            a = conn.execute("select date, status from agreements where id = ?", (row["record_id"],)).fetchone()
+            hit["date"], hit["status"] = a["date"], a["status"]
+        elif row["record_type"] == "event":
+            hit["date"] = conn.execute("select date from events where id = ?", (row["record_id"],)).fetchone()[0]
+        else:
+            f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
+            hit["date"], hit["status"] = f["due"], f["status"]
+        hits.append(hit)
+    return hits
+
+
+# ---------------------------------------------------------------- summary
+
+
+def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    """Counts of the matching agreements by country, status, sector, kind and year."""
+    where, params = filters.agreement_clause("a")
+    base = f"(select a.* from agreements a where {where})"
+    queries = {
+        "country": f"""select p.country as key, c.name as label, count(*) as count from {base} a
+                       join agreement_parties p on p.agreement_id = a.id left join countries c on c.code = p.country
+                       group by p.country order by count desc, p.country""",
+        "status": f"select a.status as key, null as label, count(*) as count from {base} a group by a.status "
+        "order by case a.status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUSES)) + " end",
+        "sector": f"""select s.sector as key, null as label, count(*) as count from {base} a
+                      join agreement_sectors s on s.agreement_id = a.id group by s.sector order by count desc, s.sector""",
+        "kind": f"select a.kind as key, null as label, count(*) as count from {base} a group by a.kind "
+        "order by count desc, a.kind",
+        "year": f"""select coalesce(substr(a.date, 1, 4), 'undated') as key, null as label, count(*) as count
+                    from {base} a group by 1 order by 1""",
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, sql in queries.items():
+        out[name] = [
+            {"key": r["key"], "label": r["label"] or r["key"], "count": r["count"]} for r in conn.execute(sql, params)
+        ]
+    out["total"] = [
+        {
+            "key": "agreements",
+            "label": "agreements",
+            "count": conn.execute(f"select count(*) from {base} a", params).fetchone()[0],
+        }
+    ]
+    return out
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Engagements and status changes in date order."""
+    a_where, a_params = filters.agreement_clause("a")
+    e_where, e_params = filters.event_clause("e")
+    step_dates = []
+    step_params: list[Any] = []
+    if filters.since:
+        step_dates.append("s.date_start >= ?")  # a status change happens on its own date
+        step_params.append(filters.since)
+    if filters.until:
+        step_dates.append("s.date_start <= ?")
+        step_params.append(filters.until)
+    sql = f"""
+        select * from (
+          select e.date_start as sort_date, 0 as sort_kind, e.date, e.date_precision, 'event' as entry_type,
+                 e.id as record_id, e.kind, e.title, null as status, e.place, e.countries as countries, null as event_id
+          from events e where {e_where}
+          union all
+          select s.date_start, 1, s.date, null, 'status', s.agreement_id, a.kind, a.title, s.status, null, a.parties,
+                 s.event_id
+          from status_steps s join agreements a on a.id = s.agreement_id
+          where s.date is not null and {_without_dates(a_where)}
+                {"and " + " and ".join(step_dates) if step_dates else ""}
+        ) order by sort_date, sort_kind, record_id"""
+    params = [*e_params, *_without_date_params(filters, a_params), *step_params]
+    if limit is not None:
+        sql += " limit ?"
+        params.append(limit)
+    return [
+        {
+            "date": r["date"],
+            "date_precision": r["date_precision"] or _precision(r["date"]),
+            "type": r["entry_type"],
+            "id": r["record_id"],
+            "kind": r["kind"],
+            "title": r["title"],
+            "status": r["status"],
+            "place": r["place"],
+            "countries": _list(r["countries"]),
+            "event": r["event_id"],
+        }
+        for r in conn.execute(sql, params)
+    ]
+
+
+def _without_dates(clause: str) -> str:
+    parts = [p for p in clause.split(" and ") if not p.startswith(("a.date_end", "a.date_start"))]
+    return " and ".join(parts) or "1"
+
+
+def _without_date_params(filters: Filters, params: list[Any]) -> list[Any]:
+    drop = (1 if filters.since else 0) + (1 if filters.until else 0)
+    return params[: len(params) - drop] if drop else params
+
+
+def _precision(date: str | None) -> str | None:
+    if not date:
+        return None
+    return {1: "year", 2: "month", 3: "day"}[len(date.split("-"))]
+
+
+# ---------------------------------------------------------------- show
+
+
+def record_type(conn: sqlite3.Connection, record_id: str) -> str:
+    """Which kind of record `record_id` is; NotFoundError naming the closest ids otherwise."""
+    for table, kind in (
+        ("agreements", "agreement"),
+        ("events", "event"),
+        ("follow_ups", "follow_up"),
+        ("people", "person"),
+        ("organisations", "organisation"),
+        ("sources", "source"),
+        ("discrepancies", "discrepancy"),
+    ):
+        if conn.execute(f"select 1 from {table} where id = ?", (record_id,)).fetchone():
+            return kind
+    raise NotFoundError(f"no record with id {record_id!r}{_closest(conn, record_id)}")
+
+
+def _closest(conn: sqlite3.Connection, record_id: str) -> str:
+    candidates: list[str] = []
+    head = record_id[:3].replace("%", "").replace("_", "")
+    for table in ("agreements", "events", "follow_ups", "people", "organisations", "sources"):
+        sql = f"select id from {table} where id like ? limit 5000"
+        candidates += [r[0] for r in conn.execute(sql, (f"%{head}%",))]
+    if len(candidates) < 50:
+        for table in ("agreements", "events"):
+            candidates += [r[0] for r in conn.execute(f"select id from {table} limit 5000")]
+    close = difflib.get_close_matches(record_id, sorted(set(candidates)), n=3, cutoff=0.5)
+    return f" (closest: {', '.join(close)})" if close else ""

@@ -1,0 +1,155 @@
+"""Writers for records: table (Rich, terminals only), plain lines, json, jsonl, csv, tsv, md.
+
+Machine formats are written with `json` and `csv` straight to the stream and
+never pass through Rich, so no colour, wrapping or markup can leak into them.
+Rich is imported only when a table is drawn on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from bilat.problems import UsageError
+from bilat.query import HIGHLIGHT_END, HIGHLIGHT_START
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    max_width: int | None = None
+
+
+def color_allowed(stream: IO[str]) -> bool:
+    """Colour only on a terminal, and not under NO_COLOR or TERM=dumb (or --no-color, which sets NO_COLOR)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
+
+
+def choose_format(fmt: str | None, allowed: Sequence[str] = FORMATS, stream: IO[str] | None = None) -> str:
+    """The format to write: the one asked for, else a table on a terminal and plain lines when piped."""
+    if fmt is None:
+        return "table" if (stream or sys.stdout).isatty() else "plain"
+    fmt = fmt.lower()
+    if fmt not in allowed:
+        raise UsageError(f"--format: unknown format {fmt!r} (one of: {', '.join(allowed)})")
+    return fmt
+
+
+def flat(value: Any, sep: str = ";") -> str:
+    """A value as one CSV/TSV/plain cell: lists joined with `;`, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return sep.join(flat(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def unmark(text: str, start: str = "", end: str = "") -> str:
+    """Replace the search highlight markers."""
+    return text.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return unmark(value, "**", "**")
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def write_json(data: Any, out: IO[str]) -> None:
+    json.dump(_clean(data), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_records(
+    records: list[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    out: IO[str] | None = None,
+    *,
+    title: str | None = None,
+) -> None:
+    """Write `records` in `fmt`; json/jsonl/csv/tsv carry every field, table/plain/md the `columns`."""
+    out = out or sys.stdout
+    if fmt == "json":
+        write_json(records, out)
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(_clean(record), ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        fields = list(records[0]) if records else [c.field for c in columns]
+        writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
+        writer.writerow(fields)
+        for record in records:
+            writer.writerow([flat(_clean(record.get(f))) for f in fields])
+    elif fmt == "md":
+        out.write("| " + " | ".join(c.header for c in columns) + " |\n")
+        out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
+        for record in records:
+            cells = [_md_cell(flat(_clean(record.get(c.field)), "; ")) for c in columns]
+            out.write("| " + " | ".join(cells) + " |\n")
+    elif fmt == "plain":
+        for record in records:
+            cells = [" ".join(flat(_clean(record.get(c.field)), "; ").split()) for c in columns]
+            out.write("\t".join(cells) + "\n")
+    else:
+        draw_table(records, columns, out, title=title)
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def console(out: IO[str] | None = None, stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = out or (sys.stderr if stderr else sys.stdout)
+    return Console(file=stream, no_color=not color_allowed(stream), highlight=False, emoji=False, soft_wrap=False)
+
+
+def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO[str], *, title: str | None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console(out)
+    table = Table(title=title, box=box.SIMPLE_HEAD, highlight=False, title_justify="left", pad_edge=False)
+    for c in columns:
+        table.add_column(c.header, max_width=c.max_width, overflow="fold")
+    for record in records:
+        table.add_row(*(_text(record.get(c.field), Text) for c in columns))
+    con.print(table)
+    if not records:
+        con.print(Text("(nothing matches)", style="dim"))
+
+
+def _text(value: Any, text_cls: Any) -> Any:
+    """A cell as Rich Text (never markup), with search highlights in bold."""
+    raw = flat(value, "; ")
+    text = text_cls()
+    bold = False
+    chunk = ""
+    for ch in raw:
+        if ch in (HIGHLIGHT_START, HIGHLIGHT_END):
+            text.append(chunk, style="bold yellow" if bold else None)
+            chunk = ""
+            bold = ch == HIGHLIGHT_START
+        else:
+            chunk += ch
+    text.append(chunk, style="bold yellow" if bold else None)
+    return text
