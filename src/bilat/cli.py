@@ -8,15 +8,65 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from bilat import __version__
 from bilat.problems import ExitCode, UsageError
 from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
 
+
+class BilatGroup(TyperGroup):
+    """Turns every expected error into one line on stderr and its exit code (BILAT_DEBUG=1 re-raises)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with _one_line_errors():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _one_line_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    import os
+
+    from typer._click.exceptions import ClickException
+
+    from bilat.problems import BilatError
+
+    try:
+        yield
+    except BilatError as exc:
+        if os.environ.get("BILAT_DEBUG"):
+            raise
+        err(f"error: {exc.message}")
+        if exc.hint:
+            err(exc.hint)
+        raise typer.Exit(int(exc.code)) from None
+    except ClickException as exc:
+        if os.environ.get("BILAT_DEBUG"):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
+        err(f"error: {exc.format_message()}{hint}")
+        raise typer.Exit(int(exc.exit_code)) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if os.environ.get("BILAT_DEBUG") or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
+            raise
+        err(f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
 app = typer.Typer(
+    cls=BilatGroup,
     name="bilat",
     help="A reference tool for bilateral agreements: every fact with its source.\n\n"
     "Examples:\n\n  bilat list --country belarus\n\n  bilat search '150,000'\n\n  bilat brief 2025-04-12",
@@ -490,37 +540,12 @@ def schema_command() -> None:
 
 
 def run(args: list[str] | None = None) -> int:
-    """Run the app and return its exit code; every expected error becomes one line on stderr."""
-    import os
-
-    from typer._click.exceptions import ClickException
-
-    from bilat.problems import BilatError
-
+    """Run the app as the `bilat` script does and return its exit code."""
     try:
-        result = app(args=args, prog_name="bilat", standalone_mode=False)
-        return int(result) if isinstance(result, int) else 0
-    except BilatError as exc:
-        if os.environ.get("BILAT_DEBUG"):
-            raise
-        err(f"error: {exc.message}")
-        if exc.hint:
-            err(exc.hint)
-        return int(exc.code)
-    except ClickException as exc:
-        err(f"error: {exc.format_message()}" + _usage_hint(exc))
-        return int(exc.exit_code)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except typer.Abort:
-        return int(ExitCode.INTERRUPTED)
-
-
-def _usage_hint(exc: Any) -> str:
-    ctx = getattr(exc, "ctx", None)
-    if ctx is not None and ctx.command_path:
-        return f" (see {ctx.command_path} --help)"
-    return ""
+        app(args=args, prog_name="bilat")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
 
 
 __all__ = ["UsageError", "app", "run"]

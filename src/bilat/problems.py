@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 1
     USAGE = 2
     INVALID_DATA = 3
+    INTERNAL = 70  # a bug: please report it with the output of --debug
     INTERRUPTED = 130
 
 

@@ -241,9 +241,8 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
         raise UsageError("search: the query is empty")
     try:
         return SearchResult(_run_search(conn, text, filters, limit), text, False)
-    except sqlite3.OperationalError as exc:
-        if "fts5" not in str(exc) and "no such column" not in str(exc) and "syntax error" not in str(exc):
-            raise
+    except sqlite3.OperationalError:
+        pass  # not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words
     fallback = fts_words(text)
     if not fallback:
         raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
