@@ -142,7 +142,7 @@ def _scalar(node: yaml.ScalarNode, path: Path_, doc: Document) -> Any:
     tag = node.tag
     if tag == "tag:yaml.org,2002:str":
         return node.value
-    if tag in _YAML11_TAGS and node.style is None:
+    if tag in _YAML11_TAGS and not node.style:  # plain (unquoted): '' from libyaml, None from PyYAML
         doc.plain_scalars[path] = (node.value, _YAML11_TAGS[tag])
     if tag == "tag:yaml.org,2002:timestamp":
         try:

@@ -64,15 +64,13 @@ class Checker:
         if not isinstance(doc.data, dict):
             self.problems.append(doc.problem((), "a data document must be a mapping of sections (sources, events...)"))
             return None
+        self._collect_ids(doc)
+        self._collect_refs(doc)
         try:
-            dataset = Dataset.model_validate(doc.data)
+            return Dataset.model_validate(doc.data)
         except ValidationError as exc:
             self.problems.extend(_schema_problems(exc, doc))
-            self._collect_ids(doc)  # still find duplicates and let references resolve
             return None
-        self._collect_ids(doc)
-        self._collect_refs(doc, dataset)
-        return dataset
 
     def _collect_ids(self, doc: Document) -> None:
         for section in SECTIONS:
@@ -106,48 +104,25 @@ class Checker:
         if target is not None:
             self._refs.append(_Ref(section, target, doc.problem(path, "")))
 
-    def _evidence(self, doc: Document, path: Path_, evidence: list[Any]) -> None:
-        for i, item in enumerate(evidence):
-            self._quote(doc, (*path, i), item.source, item.quote)
-
-    def _quote(self, doc: Document, path: Path_, source: str, quote: str) -> None:
+    def _quote(self, doc: Document, path: Path_, source: str, quote: Any) -> None:
         self._ref(doc, (*path, "source"), "sources", source)
-        self._quotes.append((source, quote, doc.problem((*path, "quote"), "")))
+        if isinstance(quote, str):
+            self._quotes.append((source, quote, doc.problem((*path, "quote"), "")))
 
-    def _collect_refs(self, doc: Document, ds: Dataset) -> None:
-        for i, p in enumerate(ds.people):
-            self._evidence(doc, ("people", i, "evidence"), p.evidence)
-            for j, role in enumerate(p.roles):
-                self._ref(doc, ("people", i, "roles", j, "organisation"), "organisations", role.organisation)
-                self._evidence(doc, ("people", i, "roles", j, "evidence"), role.evidence)
-        for i, o in enumerate(ds.organisations):
-            self._evidence(doc, ("organisations", i, "evidence"), o.evidence)
-        for i, e in enumerate(ds.events):
-            self._evidence(doc, ("events", i, "evidence"), e.evidence)
-            for j, part in enumerate(e.participants):
-                self._ref(doc, ("events", i, "participants", j, "person"), "people", part.person)
-            for j, org in enumerate(e.organisations):
-                self._ref(doc, ("events", i, "organisations", j), "organisations", org)
-            self._ref(doc, ("events", i, "part_of"), "events", e.part_of)
-        for i, a in enumerate(ds.agreements):
-            self._evidence(doc, ("agreements", i, "evidence"), a.evidence)
-            for j, org in enumerate(a.institutions):
-                self._ref(doc, ("agreements", i, "institutions", j), "organisations", org)
-            for j, fig in enumerate(a.figures):
-                self._evidence(doc, ("agreements", i, "figures", j, "evidence"), fig.evidence)
-            for j, step in enumerate(a.status_history):
-                self._ref(doc, ("agreements", i, "status_history", j, "event"), "events", step.event)
-                self._evidence(doc, ("agreements", i, "status_history", j, "evidence"), step.evidence)
-        for i, f in enumerate(ds.follow_ups):
-            self._evidence(doc, ("follow_ups", i, "evidence"), f.evidence)
-            self._ref(doc, ("follow_ups", i, "event"), "events", f.event)
-            for j, agreement in enumerate(f.agreements):
-                self._ref(doc, ("follow_ups", i, "agreements", j), "agreements", agreement)
-            if f.outcome:
-                self._evidence(doc, ("follow_ups", i, "outcome", "evidence"), f.outcome.evidence)
-        for i, d in enumerate(ds.discrepancies):
-            for j, reading in enumerate(d.readings):
-                self._quote(doc, ("discrepancies", i, "readings", j), reading.source, reading.quote)
+    def _collect_refs(self, doc: Document) -> None:
+        """References and quotes, read from the raw document so they are checked even beside schema errors."""
+        data = doc.data
+        for section, (fields, quote_lists) in _REFERENCES.items():
+            for i, record in enumerate(_records(data, section)):
+                for field_path, target in fields:
+                    for path, value in _values(record, field_path, (section, i)):
+                        if isinstance(value, str):
+                            self._ref(doc, path, target, value)
+                for list_path in quote_lists:
+                    for path, items in _values(record, list_path, (section, i)):
+                        for j, item in enumerate(items if isinstance(items, list) else []):
+                            if isinstance(item, dict) and isinstance(item.get("source"), str):
+                                self._quote(doc, (*path, j), item["source"], item.get("quote"))
 
     def finish(self) -> list[Problem]:
         """Resolve references and quotes now that every id is known; return every problem, sorted."""
@@ -166,6 +141,43 @@ class Checker:
         self._refs.clear()
         self._quotes.clear()
         return sorted(set(self.problems))
+
+
+# Per section: (field path -> the section its ids point into), and the lists of {source, quote} items.
+# A "*" in a path walks every item of a list.
+_EVIDENCE = ("evidence",)
+_REFERENCES: dict[str, tuple[list[tuple[tuple[str, ...], str]], list[tuple[str, ...]]]] = {
+    "people": ([(("roles", "*", "organisation"), "organisations")], [_EVIDENCE, ("roles", "*", "evidence")]),
+    "organisations": ([], [_EVIDENCE]),
+    "events": (
+        [(("participants", "*", "person"), "people"), (("organisations", "*"), "organisations"), (("part_of",), "events")],
+        [_EVIDENCE],
+    ),
+    "agreements": (
+        [(("institutions", "*"), "organisations"), (("status_history", "*", "event"), "events")],
+        [_EVIDENCE, ("figures", "*", "evidence"), ("status_history", "*", "evidence")],
+    ),
+    "follow_ups": ([(("event",), "events"), (("agreements", "*"), "agreements")], [_EVIDENCE, ("outcome", "evidence")]),
+    "discrepancies": ([], [("readings",)]),
+}
+
+
+def _records(data: Any, section: str) -> list[Any]:
+    records = data.get(section) if isinstance(data, dict) else None
+    return records if isinstance(records, list) else []
+
+
+def _values(node: Any, field_path: tuple[str, ...], prefix: Path_) -> Iterator[tuple[Path_, Any]]:
+    """Every value at `field_path` under `node` ("*" = each list item), with its full path."""
+    if not field_path:
+        yield prefix, node
+        return
+    head, rest = field_path[0], field_path[1:]
+    if head == "*":
+        for i, item in enumerate(node if isinstance(node, list) else []):
+            yield from _values(item, rest, (*prefix, i))
+    elif isinstance(node, dict) and head in node:
+        yield from _values(node[head], rest, (*prefix, head))
 
 
 def _with_message(p: Problem, message: str) -> Problem:
