@@ -1,0 +1,99 @@
+"""The compiler and the store: tables, views, FTS, automatic rebuilds, and the last good database kept."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from conftest import cli
+
+from bilat.store import is_fresh, resolve
+
+
+def test_build_reports_what_it_compiled(real: Path, isolated: Path) -> None:
+    result = cli("build")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert re.match(r"built .*bilat\.sqlite in \d+\.\d+s: 5 sources, \d+ people, .* \d+ agreements", result.stderr)
+
+
+def test_database_opens_in_plain_sqlite3(mini: Path, isolated: Path) -> None:
+    assert cli("build").exit_code == 0
+    conn = sqlite3.connect(isolated / "bilat.sqlite")
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
+    for name in ("agreements", "agreement_parties", "agreement_sectors", "events", "event_participants", "people",
+                 "organisations", "sources", "evidence", "status_steps", "follow_ups", "discrepancies", "readings",
+                 "countries", "search_index_fts", "agreement_overview", "timeline", "evidence_with_source"):
+        assert name in tables, name
+    rows = conn.execute("select id, status, parties from agreement_overview order by id").fetchall()
+    assert ("pk-by-readmission", "signed", "PK;BY") in rows
+    hits = conn.execute("select rowid from search_index_fts where search_index_fts match 'readmission'").fetchall()
+    assert hits
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "delete"
+
+
+def test_status_step_date_comes_from_its_event(mini: Path) -> None:
+    assert cli("build").exit_code == 0
+    result = cli("list", "--format", "jsonl")
+    assert '"id": "pk-be-labour-mou"' in result.stdout
+    assert '"date": "2023-06-12"' in result.stdout  # the step has no date of its own: its event's
+
+
+def test_stale_database_is_rebuilt_automatically(mini: Path) -> None:
+    assert cli("list", "--format", "csv").exit_code == 0
+    store = resolve()
+    assert is_fresh(store)
+    text = mini.read_text().replace("title: Readmission Agreement", "title: Readmission Accord")
+    mini.write_text(text)
+    os.utime(mini, ns=(1, 1))  # an mtime unlike the last build's, whatever the clock's resolution
+    assert not is_fresh(store)
+    result = cli("list", "--format", "csv")
+    assert "Readmission Accord" in result.stdout
+    assert is_fresh(store)
+
+
+def test_failed_rebuild_keeps_the_last_good_database(mini: Path, isolated: Path) -> None:
+    assert cli("list").exit_code == 0
+    db = isolated / "bilat.sqlite"
+    before = db.read_bytes()
+    mini.write_text(mini.read_text().replace("    kind: mou", "    kind: [mou"))
+    result = cli("list")
+    assert result.exit_code == 3
+    assert re.match(r"error: .*agreements\.yaml:\d+:\d+: YAML syntax", result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db.read_bytes() == before
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    assert conn.execute("select count(*) from agreements").fetchone()[0] == 3
+    assert not [p for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_invalid_data_message_counts_the_other_problems(mini: Path) -> None:
+    text = mini.read_text().replace("    kind: mou", "    kind: treaty").replace('country: "PK"', "country: NO")
+    mini.write_text(text)
+    result = cli("list")
+    assert result.exit_code == 3
+    assert "(and 1 more problem: bilat validate)" in result.stderr
+
+
+def test_data_and_db_options(mini: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("BILAT_DATA")
+    db = tmp_path / "elsewhere" / "x.sqlite"
+    result = cli("--data", str(mini), "--db", str(db), "list", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert db.exists()
+    assert '"pk-by-readmission"' in result.stdout
+
+
+def test_default_database_lives_in_the_cache_folder(mini: Path, isolated: Path, monkeypatch) -> None:
+    monkeypatch.delenv("BILAT_DB")
+    assert cli("list").exit_code == 0
+    built = list((isolated / "cache" / "bilat").glob("agreements-*.sqlite"))
+    assert len(built) == 1
+
+
+def test_missing_data_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = cli("--data", str(tmp_path / "none.yaml"), "list")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "none.yaml: data file not found" in result.stderr
