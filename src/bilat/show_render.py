@@ -133,7 +133,7 @@ def _event(ev: dict[str, Any], lines: list[str], level: str) -> None:
     lines.append(f"- **Countries**: {_countries(ev['countries'])}")
     for p in ev["participants"]:
         role = f", {p['role']}" if p["role"] else ""
-        titles = "; ".join(p["titles"])
+        titles = "; ".join(t for t in p["titles"] if t != p["role"])
         lines.append(f"- **Participant**: {p['name']}{role}" + (f" ({titles})" if titles else ""))
     for o in ev["organisations"]:
         lines.append(f"- **Organisation**: {o['name']}")

@@ -1,0 +1,86 @@
+"""bilat search: ranking, snippets, syntax, fallbacks, filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import cli
+
+
+def _hits(*args: str) -> list[dict]:
+    result = cli("search", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_figure_finds_the_skilled_workers_agreement_first(real: Path) -> None:
+    hits = _hits("150,000")
+    assert hits[0]["id"] == "pk-by-150000-skilled-workers"
+    assert hits[0]["type"] == "agreement" and hits[0]["status"] == "agreed"
+    assert "**150,000**" in hits[0]["snippet"] or "**150**" in hits[0]["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("de Moor", "pk-be-labour-mou"),
+        ("Lukashenko", "2024-11-26-lukashenko-sharif-talks"),
+        ("NAVTTC", "navttc-ripo-mou"),
+        ("readmission", "pk-by-readmission-agreement"),
+        ('"skilled workers"', "pk-by-150000-skilled-workers"),
+        ("roadm*", "pk-by-roadmap-2025-2027"),
+        ("title:roadmap", "pk-by-roadmap-2025-2027"),
+        ("readmission OR roadmap", "pk-by-roadmap-2025-2027"),
+        ("Minsk", "2025-02-10-jmc-8"),
+    ],
+)
+def test_people_institutions_phrases_prefixes_and_operators(real: Path, query: str, expected: str) -> None:
+    assert expected in [h["id"] for h in _hits(query, "--limit", "50")]
+
+
+def test_title_matches_rank_above_mentions(real: Path) -> None:
+    hits = _hits("readmission")
+    assert hits[0]["id"] == "pk-by-readmission-agreement"
+
+
+def test_not_excludes(real: Path) -> None:
+    with_not = {h["id"] for h in _hits("labour NOT belgium", "--limit", "100")}
+    assert "pk-be-labour-mou" not in with_not
+    assert "pk-be-labour-mou" in {h["id"] for h in _hits("labour", "--limit", "100")}
+
+
+def test_filters_apply_to_search(real: Path) -> None:
+    hits = _hits("labour", "--country", "belgium", "--limit", "100")
+    assert hits and all(h["id"] != "pk-by-labour-mobility-talks" for h in hits)
+    signed = _hits("agreement", "--status", "signed", "--limit", "100")
+    assert signed and all(h["type"] == "agreement" and h["status"] == "signed" for h in signed)
+
+
+def test_unparseable_query_is_searched_as_words_with_a_note(real: Path) -> None:
+    result = cli("search", '"unbalanced labour', "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("note: ")
+    assert json.loads(result.stdout) == []  # the two words never stand side by side
+    result = cli("search", "co-operation", "--format", "json")
+    assert result.exit_code == 0
+
+
+def test_nothing_searchable_is_a_usage_error(real: Path) -> None:
+    result = cli("search", "*")
+    assert result.exit_code == 2
+    assert result.stderr == "error: search: nothing searchable in '*' (no words in it)\n"
+
+
+def test_empty_result_is_success(real: Path) -> None:
+    result = cli("search", "zebra", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "[]"
+
+
+def test_table_and_plain_output(real: Path) -> None:
+    out = cli("search", "readmission").stdout
+    first = out.splitlines()[0].split("\t")
+    assert first[:2] == ["agreement", "pk-by-readmission-agreement"]
+    assert "**Readmission**" in out
