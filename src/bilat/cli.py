@@ -25,6 +25,12 @@ class BilatGroup(TyperGroup):
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         with _one_line_errors():
+            for arg in args:
+                try:
+                    arg.encode("utf-8")
+                except UnicodeEncodeError:  # invalid UTF-8 in argv arrives as surrogate escapes
+                    shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    raise UsageError(f"argument '{shown}' is not valid UTF-8 text") from None
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
@@ -36,7 +42,7 @@ class BilatGroup(TyperGroup):
 def _one_line_errors() -> Iterator[None]:
     import os
 
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
     from bilat.problems import BilatError
 
@@ -45,10 +51,13 @@ def _one_line_errors() -> Iterator[None]:
     except BilatError as exc:
         if os.environ.get("BILAT_DEBUG"):
             raise
-        err(f"error: {exc.message}")
+        err(f"error: {_one_line(exc.message)}")
         if exc.hint:
             err(exc.hint)
         raise typer.Exit(int(exc.code)) from None
+    except NoArgsIsHelpError as exc:  # plain `bilat`: the help, as Click prints it (stderr, exit 2), not an error line
+        exc.show()
+        raise typer.Exit(int(exc.exit_code)) from None
     except ClickException as exc:
         if os.environ.get("BILAT_DEBUG"):
             raise
@@ -61,8 +70,15 @@ def _one_line_errors() -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("BILAT_DEBUG") or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
             raise
-        err(f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+        err(
+            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
+        )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _one_line(message: str) -> str:
+    """An error message on one line (a YAML reader error, for one, spans two)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 app = typer.Typer(
