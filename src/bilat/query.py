@@ -239,6 +239,8 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
     """Full-text search, ranked by bm25 (titles first); a query FTS5 cannot parse is retried as plain words."""
     if not text.strip():
         raise UsageError("search: the query is empty")
+    if not re.search(r"\w", text):  # '""', '*', '🙂': FTS5 accepts some of these but they can never match
+        raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
     try:
         return SearchResult(_run_search(conn, text, filters, limit), text, False)
     except sqlite3.OperationalError:
