@@ -309,7 +309,8 @@ def search_command(
     filters = _filters(conn, country, status, kind, sector, since, until)
     result = search(conn, query, filters, limit=limit)
     if result.reinterpreted and not state.quiet:
-        err(f"note: {query!r} is not search syntax; searched for the words {result.query}")
+        words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
+        err(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
     columns = [
         Column("type", "type"),
         Column("id", "id"),
