@@ -1,0 +1,212 @@
+"""Rendering a briefing note (bilat.brief): Markdown, Rich on a terminal (from that same Markdown), JSON.
+
+The Markdown is composed once from the note; a terminal gets it through Rich,
+so the two cannot say different things.  Every statement keeps its source
+numbers ([1][3]) and sits on one line: no hard wraps inside sentences.
+`--output FILE` is written atomically (a temporary file in the same folder,
+then os.replace), so a reader never sees half a note and a failed run leaves
+the old file as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import IO, Any
+
+from bilat.problems import UsageError
+
+FORMATS = ("table", "md", "json")
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _escape(text: str) -> str:
+    """Data text as Markdown that renders as itself (emphasis, code and HTML characters escaped)."""
+    text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*").replace("<", "\\<")
+    # An underscore inside a word (@Nicole_demoor, file_names) is never emphasis; elsewhere it could be.
+    return re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", text)
+
+
+def _paragraph(text: str) -> str:
+    """Escaped text that cannot start a heading, list or quote when it begins a line."""
+    out = _escape(text)
+    if re.match(r"^(#|>|[-+] |\d+[.)] )", out):
+        out = "\\" + out if not out[0].isdigit() else re.sub(r"^(\d+)([.)])", r"\1\\\2", out)
+    return out
+
+
+def _cite(statement: dict[str, Any]) -> str:
+    numbers = statement.get("sources") or []
+    return (" " + "".join(f"[{n}]" for n in numbers)) if numbers else ""
+
+
+def _line(statement: dict[str, Any], bold: str | None = None) -> str:
+    """One statement: its text (with `bold` in bold where it occurs) and its source numbers."""
+    text = _paragraph(statement["text"])
+    if bold:
+        lead = _escape(bold)
+        at = text.find(lead)
+        if at >= 0:
+            text = f"{text[:at]}**{lead}**{text[at + len(lead) :]}"
+    return text + _cite(statement)
+
+
+def _details(statement: dict[str, Any], lines: list[str], indent: str = "  ") -> None:
+    for detail in statement.get("details", []):
+        lines.append(f"{indent}- {_line(detail)}")
+
+
+def _groups(
+    items: list[dict[str, Any]], headings: dict[str | None, str]
+) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for item in items:
+        groups.setdefault(item.get("event"), []).append(item)
+    order = list(headings)
+    return sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+
+
+def markdown(note: dict[str, Any]) -> str:
+    """The note as clean Markdown: headings, lists, one statement a line, each with its [n] sources."""
+    lines: list[str] = [f"# {_line(note['title'])}", ""]
+    lines += ["## Summary", ""]
+    for statement in note["summary"]:
+        lines += [_line(statement), ""]
+
+    headings: dict[str | None, str] = {
+        e["id"]: f"{e['title']} ({e['date']}{', reported' if e['date_precision'] == 'reported' else ''})"
+        for e in note["engagements"]
+    }
+    if note["engagements"]:
+        lines += ["## Engagements", ""]
+        for e in note["engagements"]:
+            lines.append(f"- {_line(e, e['title'])}")
+            _details(e, lines)
+        lines.append("")
+
+    if note["outcomes"]:
+        lines += ["## Outcomes", ""]
+        groups = _groups(note["outcomes"], headings)
+        for event_id, items in groups:
+            if len(groups) > 1:
+                lines += [f"### {_escape(headings.get(event_id, 'Engagement not stated'))}", ""]
+            for o in items:
+                lines.append(f"- {_line(o, o['title'])}")
+                _details(o, lines)
+            lines.append("")
+
+    if note["participants"]:
+        lines += ["## Participants", ""]
+        groups = _groups(note["participants"], headings)
+        for event_id, items in groups:
+            if len(groups) > 1:
+                lines += [f"### {_escape(headings.get(event_id, 'Organisations'))}", ""]
+            for p in items:
+                lines.append(f"- {_line(p, p['name'])}")
+            lines.append("")
+
+    if note["background"]:
+        lines += ["## Background", ""]
+        for b in note["background"]:
+            lines.append(f"- {_line(b, b['title'])}")
+            for p in b["produced"]:
+                lines.append(f"  - {_line(p)}")
+        lines.append("")
+
+    if note["open_items"]:
+        lines += ["## Open items", ""]
+        for item in note["open_items"]:
+            lines.append(f"- {_line(item, item['title'])}")
+            _details(item, lines)
+        lines.append("")
+
+    if note["follow_ups"]:
+        lines += ["## Follow-ups not yet seen done", ""]
+        for f in note["follow_ups"]:
+            lines.append(f"- {_line(f, f['text'].split(':', 1)[0])}")
+            _details(f, lines)
+        lines.append("")
+
+    if note["discrepancies"]:
+        lines += ["## Discrepancies between sources", ""]
+        for d in note["discrepancies"]:
+            readings = "; ".join(f"“{_escape(r['value'])}”{_cite(r)}" for r in d["readings"])
+            comment = f" {_escape(d['note'])}" if d.get("note") else ""
+            lines.append(f"- **{_escape(d['text'])}**: {readings}.{comment}")
+        lines.append("")
+
+    lines += ["## Sources", ""]
+    for s in note["sources"]:
+        outlet = s["outlet"] or "outlet not named"
+        dateline = f"dateline {s['dateline']}" if s["dateline"] else "no dateline"
+        kind = (s.get("kind") or "report").replace("-", " ")
+        lines.append(
+            f"{s['n']}. {_escape(outlet)}, {s['published']}, {_escape(dateline)}, {kind}: {_escape(s['reference'])}"
+        )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_json(note: dict[str, Any]) -> str:
+    return json.dumps(note, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: IO[str] | None = None) -> None:
+    """Write `note` as `fmt` (table: Rich on a terminal, md, json) to stdout, or atomically to `output`."""
+    if fmt not in (*FORMATS, "plain"):
+        raise UsageError(f"--format: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    text = to_json(note) if fmt == "json" else markdown(note)
+    if output:
+        write_atomic(Path(output), text)
+        return
+    stream = out or sys.stdout
+    if fmt == "table":
+        from bilat.show_render import print_markdown
+
+        print_markdown(text, stream)
+    else:
+        stream.write(text)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder and os.replace (never half a file)."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.is_dir():
+        raise UsageError(f"--output: {str(path)!r} is a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--output: the folder {str(folder)!r} does not exist")
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode()
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write to {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            raise UsageError(f"--output: cannot write to {str(path)!r}: {exc.strerror or exc}") from None
+        raise
