@@ -70,6 +70,12 @@ def _one_line_errors() -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("BILAT_DEBUG") or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
             raise
+        from bilat.store import heal, is_damaged
+
+        healed = heal(exc, err, quiet=state.quiet) if is_damaged(exc) else None
+        if healed:
+            err(f"error: {_one_line(healed)}")
+            raise typer.Exit(int(ExitCode.INVALID_DATA)) from None
         err(
             f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
         )

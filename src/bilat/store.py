@@ -114,23 +114,28 @@ def stored_fingerprint(db: Path) -> str | None:
     try:
         conn = connect_readonly(db)
         try:
-            row = conn.execute("select value from _meta where key = 'fingerprint'").fetchone()
+            meta = dict(conn.execute("select key, value from _meta where key in ('fingerprint', 'schema_version')"))
         finally:
             conn.close()
     except sqlite3.Error:
         return None
-    return row[0] if row else None
+    return meta.get("fingerprint") if meta.get("schema_version") == DB_SCHEMA_VERSION else None
 
 
 def is_fresh(store: Store) -> bool:
     return stored_fingerprint(store.db) == fingerprint(store.data)
 
 
+_in_use: Store | None = None  # the store open_fresh last used, for heal()
+
+
 def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Connection:
     """A read-only connection to an up-to-date database, compiling it first when it is stale."""
+    global _in_use
+    _in_use = store
     fp = fingerprint(store.data)
     if stored_fingerprint(store.db) != fp:
-        store = rebuild(store, warn, quiet=quiet, reason="stale")[0]
+        store = _in_use = rebuild(store, warn, quiet=quiet, reason="stale")[0]
     try:
         conn = connect_readonly(store.db)
         conn.execute("select 1 from _meta limit 1")
@@ -152,15 +157,55 @@ def rebuild(
         raise UsageError(f"{store.data}: data file not found (set --data or BILAT_DATA)")
     try:
         return store, _locked_build(store, warn, quiet=quiet, reason=reason)
-    except PermissionError as exc:
+    except OSError as exc:
+        if not _in_folder(exc, store.db.parent):
+            raise  # not about writing the database (reading the data, say)
+        why = f"{exc.strerror}: {os.fsdecode(exc.filename)}" if exc.strerror and exc.filename else str(exc)
         if store.db_chosen:
-            raise DatabaseError(f"{store.db}: cannot write the database: {exc.strerror or exc}") from None
+            raise DatabaseError(f"{store.db}: cannot write the database ({why})") from None
         fallback = Path(tempfile.gettempdir()) / f"bilat-{_uid()}" / store.db.name
-        warn(f"warning: cannot write {store.db.parent} ({exc.strerror}); using {fallback} instead")
+        warn(f"warning: cannot write {store.db.parent} ({why}); using {fallback} instead")
         store = Store(store.data, fallback, True)
         if stored_fingerprint(fallback) == fingerprint(store.data):
             return store, None
         return store, _locked_build(store, warn, quiet=quiet, reason=reason)
+
+
+def _in_folder(exc: OSError, folder: Path) -> bool:
+    """Whether `exc` is about `folder`, a folder above it (a file where a folder should be), or a file in it."""
+    for name in (exc.filename, exc.filename2):
+        if name is None:
+            continue
+        path = Path(os.fsdecode(name)).absolute()
+        if folder.absolute().is_relative_to(path) or path.is_relative_to(folder.absolute()):
+            return True
+    return False
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether a query failed because the database file is damaged or incomplete (not because of a bug)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or str(exc).startswith("no such table")
+
+
+def heal(problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
+    """Replace the database open_fresh used, found damaged by a query, with a full build; the line to tell the user.
+
+    None when no database was opened (nothing to heal).
+    """
+    store = _in_use
+    if store is None:
+        return None
+    try:
+        with _lock(store.db.with_name(store.db.name + ".lock")):
+            store.db.unlink(missing_ok=True)  # so the build starts from nothing, not from a copy of the damage
+        store = rebuild(store, warn, quiet=quiet)[0]
+    except Exception as exc:
+        reason = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        return f"{store.db}: the database is damaged ({problem}) and could not be rebuilt: {reason}"
+    return f"{store.db}: the database was damaged ({problem}); it has been rebuilt: run the command again"
 
 
 def _uid() -> str:
