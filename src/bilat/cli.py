@@ -410,7 +410,12 @@ def summarise_command(
     until: UntilOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
-    """Same as summary."""
+    """Same as summary.
+
+    \b
+    Example:
+      bilat summarise --country belarus
+    """
     summary_command(country, status, kind, sector, since, until, fmt)
 
 
