@@ -478,6 +478,17 @@ def test_piped_without_format_is_the_markdown(real: Path) -> None:
     assert result.stdout == note_md("belarus")
 
 
+def test_on_a_terminal_rich_draws_the_same_note(real: Path) -> None:
+    from contract_data import on_terminal
+
+    code, out, err = on_terminal(["brief", "2025-04-12"], {"NO_COLOR": "", "TERM": "xterm-256color"}, columns=100)
+    assert code == 0 and err == ""
+    assert "\x1b[" in out  # styled by Rich
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "## " not in plain and "• " in plain
+    assert "150,000 skilled Pakistani workers" in plain and "[1]" in plain
+
+
 def test_the_mini_dataset_and_hostile_text(mini: Path) -> None:
     note = note_json("2025-04-12")
     assert {o["id"] for o in note["outcomes"]} == {"pk-by-skilled-workers", "pk-by-readmission"}

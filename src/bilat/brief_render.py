@@ -121,14 +121,14 @@ def markdown(note: dict[str, Any]) -> str:
         lines.append("")
 
     if note["open_items"]:
-        lines += ["## Open items", ""]
+        lines += ["## Open items (under discussion, talks agreed or planned)", ""]
         for item in note["open_items"]:
             lines.append(f"- {_line(item, item['title'])}")
             _details(item, lines)
         lines.append("")
 
     if note["follow_ups"]:
-        lines += ["## Follow-ups not yet seen done", ""]
+        lines += ["## Follow-ups (promised, not yet seen done in a later source)", ""]
         for f in note["follow_ups"]:
             lines.append(f"- {_line(f, f['text'].split(':', 1)[0])}")
             _details(f, lines)
