@@ -21,6 +21,11 @@ def _quotes(lines: list[str], evidence: list[dict[str, Any]], indent: str = "  "
         lines.append(f"{indent}- [{e['source']}] “{' '.join(e['quote'].split())}”")
 
 
+def _line(text: str) -> str:
+    """A heading stays one line: a tab or newline in the data would end it halfway."""
+    return " ".join(text.split())
+
+
 def _countries(items: list[dict[str, str]]) -> str:
     return ", ".join(f"{c['name']} ({c['code']})" for c in items)
 
@@ -34,7 +39,7 @@ def markdown(record: dict[str, Any]) -> str:
         _event(record, lines, level="#")
     else:
         title = record.get("name") or record.get("description") or record.get("subject") or record["id"]
-        lines.append(f"# {title}")
+        lines.append(f"# {_line(title)}")
         lines.append("")
         for key, value in record.items():
             if key in (
@@ -74,7 +79,7 @@ def markdown(record: dict[str, Any]) -> str:
 
 
 def _agreement(a: dict[str, Any], lines: list[str]) -> None:
-    lines.append(f"# {a['title']}")
+    lines.append(f"# {_line(a['title'])}")
     lines.append("")
     lines.append(
         f"`{a['id']}` · {a['kind']}"
@@ -120,7 +125,7 @@ def _agreement(a: dict[str, Any], lines: list[str]) -> None:
 
 
 def _event(ev: dict[str, Any], lines: list[str], level: str) -> None:
-    lines.append(f"{level} {ev['title']}")
+    lines.append(f"{level} {_line(ev['title'])}")
     lines.append("")
     precision = ev["date_precision"]
     when = f"{ev['date']} ({precision})" if precision != "day" else ev["date"]
