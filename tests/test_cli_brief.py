@@ -56,7 +56,8 @@ SECTIONS = ["title", "summary", "outcomes", "participants", "background", "open_
 def note_json(*args: str) -> dict[str, Any]:
     result = cli("brief", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    note: dict[str, Any] = json.loads(result.stdout)
+    return note
 
 
 def note_md(*args: str) -> str:

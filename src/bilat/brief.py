@@ -416,7 +416,7 @@ class _Note:
             "discrepancies": self.discrepancies(shown, [a for a, _ in steps]),
         }
         numbers = SourceNumbers(self.conn)
-        numbered = _number(note, numbers)
+        numbered: dict[str, Any] = _number(note, numbers)
         numbered["sources"] = numbers.listing()
         return numbered
 
@@ -431,13 +431,12 @@ class _Note:
         t = self.target
         if t.kind == "country":
             covered = _join(sorted(self.country_names.values())) or "no country"
-            name = self.country_names.get(t.value)
-            if name is None:
-                import pycountry  # only on this error path: a real country the data does not cover
+            country_name = self.country_names.get(t.value)
+            if country_name is None:  # a real country the data does not cover (its name costs pycountry)
+                from bilat.countries import country_rows
 
-                found = pycountry.countries.get(alpha_2=t.value)
-                name = (getattr(found, "common_name", None) or found.name) if found else t.value
-            return f"no engagement or agreement with {name} is recorded (the data covers {covered})"
+                country_name = str(country_rows([t.value])[0]["name"] or t.value)
+            return f"no engagement or agreement with {country_name} is recorded (the data covers {covered})"
         where_ = f"on {t.value}" if t.kind == "date" else f"in {t.value}"
         before = self.conn.execute(
             "select id from events where date_end < ? order by date_end desc, part_of is not null, rowid limit 1",
@@ -448,13 +447,13 @@ class _Note:
             (t.end,),
         ).fetchone()
 
-        def name(row: sqlite3.Row | None) -> str:
+        def label(row: sqlite3.Row | None) -> str:
             if row is None:
                 return "none"
             r = self.row(row[0])
             return f"{r['date']} {_clean(r['title'])} ({r['id']})"
 
-        return f"no engagement {where_}; nearest before: {name(before)}; nearest after: {name(after)}"
+        return f"no engagement {where_}; nearest before: {label(before)}; nearest after: {label(after)}"
 
     # ------------------------------------------------------------ outcomes
 
