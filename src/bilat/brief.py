@@ -763,6 +763,7 @@ class _Note:
                         "country": country,
                         "country_code": p["country"],
                         "event": event_id,
+                        "events": [event_id],
                     }
                 )
             for o in ev["organisations"]:
