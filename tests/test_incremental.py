@@ -143,7 +143,11 @@ def test_a_renamed_person_is_found_through_records_of_other_files(data: Path, tm
                and e.data_file = 'part-00002.yaml' limit 1"""
         )
     )
-    _edit(data / "part-00001.yaml", f'  - id: {person}\n    name: "{name}"', f'  - id: {person}\n    name: "Zanzibar Quince"')
+    _edit(
+        data / "part-00001.yaml",
+        f'  - id: {person}\n    name: "{name}"',
+        f'  - id: {person}\n    name: "Zanzibar Quince"',
+    )
     db = _rebuild_matches_full(data, tmp_path, terms=("zanzibar",))
     hits = {r[1] for r in _search(db, "zanzibar")["zanzibar"]}
     assert any(_value(db, "select data_file from events where id = ?", h) == "part-00002.yaml" for h in hits)
@@ -151,16 +155,23 @@ def test_a_renamed_person_is_found_through_records_of_other_files(data: Path, tm
 
 def test_a_moved_event_date_moves_the_agreements_dated_by_it(data: Path, tmp_path: Path) -> None:
     db = _first_build(data, tmp_path)
-    event, date, agreement = sqlite3.connect(db).execute(
-        """select e.id, e.date, s.agreement_id from status_steps s join events e on e.id = s.event_id
+    event, date, agreement = (
+        sqlite3.connect(db)
+        .execute(
+            """select e.id, e.date, s.agreement_id from status_steps s join events e on e.id = s.event_id
            join agreements a on a.id = s.agreement_id
            where e.data_file = 'part-00001.yaml' and a.data_file = 'part-00002.yaml'
            and e.date_precision = 'day' limit 1"""
-    ).fetchone()
+        )
+        .fetchone()
+    )
     text = (data / "part-00001.yaml").read_text()
     block = text[text.index(f"  - id: {event}\n") :]
-    _edit(data / "part-00001.yaml", block[: block.index("date_precision")], block[: block.index("date_precision")]
-          .replace(f'date: "{date}"', 'date: "1901-01-01"'))
+    _edit(
+        data / "part-00001.yaml",
+        block[: block.index("date_precision")],
+        block[: block.index("date_precision")].replace(f'date: "{date}"', 'date: "1901-01-01"'),
+    )
     db = _rebuild_matches_full(data, tmp_path)
     steps = _value(db, "select count(*) from status_steps where agreement_id = ? and date = '1901-01-01'", agreement)
     assert steps >= 1
@@ -198,11 +209,11 @@ def test_a_new_source_text_with_a_new_file(data: Path, tmp_path: Path) -> None:
     _first_build(data, tmp_path)
     (data / "sources" / "new-report.txt").write_text("A fresh report: the sides signed a kelp accord today.\n")
     (data / "new.yaml").write_text(
-        "sources:\n  - id: new-report\n    outlet: null\n    published: \"2025-01-02\"\n    kind: news-report\n"
+        'sources:\n  - id: new-report\n    outlet: null\n    published: "2025-01-02"\n    kind: news-report\n'
         "    file: new-report.txt\n"
         "organisations:\n  - id: kelp-board\n    name: Kelp Board\n    evidence:\n"
-        "      - source: new-report\n        quote: \"the sides signed a kelp accord\"\n"
-        "      - source: s-00000-0000\n        quote: \"" + _some_quote(data) + "\"\n"
+        '      - source: new-report\n        quote: "the sides signed a kelp accord"\n'
+        '      - source: s-00000-0000\n        quote: "' + _some_quote(data) + '"\n'
     )
     _rebuild_matches_full(data, tmp_path)
 

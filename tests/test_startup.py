@@ -1,0 +1,168 @@
+"""What keeps bilat fast: a fresh query imports nothing heavy and rebuilds nothing; a changed file is picked up.
+
+Not timed (timings belong to bench/run.py); each test checks a cause of slowness instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bilat.store import cache_folder
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+# Imported by a command on a fresh database: none of these (the build path, validation, Rich for machine formats).
+HEAVY = (
+    "yaml",
+    "pydantic",
+    "pydantic_core",
+    "sqlite_utils",
+    "pycountry",
+    "platformdirs",
+    "bilat.compile",
+    "bilat.load",
+    "bilat.validate",
+    "bilat.model",
+)
+NOT_FOR_MACHINE_FORMATS = ("rich",)
+
+_RUNNER = """
+import atexit, sys
+out_file = sys.argv.pop(1)
+sys.argv[0] = "bilat"
+atexit.register(lambda: open(out_file, "w").write("\\n".join(sorted(sys.modules))))
+from bilat.__main__ import main
+main()
+"""
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILAT_")}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), NO_COLOR="1", **extra)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str], modules: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`bilat ARGS` in a fresh interpreter; with `modules`, the names in sys.modules at exit are written there."""
+    if modules is None:
+        command = [sys.executable, "-m", "bilat", *args]
+    else:
+        command = [sys.executable, "-c", _RUNNER, str(modules), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+def _modules(path: Path) -> set[str]:
+    return set(path.read_text().split())
+
+
+def _roots(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    shutil.copytree(MINI, tmp_path / "mini")
+    return tmp_path / "mini" / "agreements.yaml"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--format", "json"],
+        ["list", "--country", "belarus", "--format", "csv"],
+        ["search", "readmission", "--format", "json"],
+        ["show", "pk-by-readmission", "--format", "json"],
+        ["summary", "--format", "json"],
+    ],
+)
+def test_a_fresh_query_imports_nothing_heavy(dataset: Path, tmp_path: Path, args: list[str]) -> None:
+    env = _env(tmp_path, BILAT_DATA=str(dataset))  # the default database, in the cache folder
+    first = _run(["list", "--format", "json"], env)  # builds the database
+    assert first.returncode == 0, first.stderr
+    modules = tmp_path / "modules.txt"
+    result = _run(args, env, modules)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    loaded = _modules(modules)
+    assert "bilat.store" in loaded  # the runner did run bilat
+    assert _roots(loaded, HEAVY + NOT_FOR_MACHINE_FORMATS) == []
+
+
+def test_the_build_does_import_the_compiler(dataset: Path, tmp_path: Path) -> None:
+    """The check above would pass vacuously if the runner never reached a build: make sure it can see one."""
+    modules = tmp_path / "modules.txt"
+    result = _run(["list", "--format", "json"], _env(tmp_path, BILAT_DATA=str(dataset)), modules)
+    assert result.returncode == 0, result.stderr
+    assert {"bilat.compile", "yaml", "pydantic"} <= _modules(modules)
+
+
+def test_a_second_run_on_a_fresh_database_does_not_rebuild(dataset: Path, tmp_path: Path) -> None:
+    db = tmp_path / "bilat.sqlite"
+    env = _env(tmp_path, BILAT_DATA=str(dataset), BILAT_DB=str(db))
+    assert _run(["list", "--format", "json"], env).returncode == 0
+    before = db.stat()
+    second = _run(["list", "--format", "json"], env)
+    assert second.returncode == 0, second.stderr
+    after = db.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".bilat.sqlite.*"))
+
+
+def test_a_folder_dataset_with_one_changed_file_rebuilds_correctly(tmp_path: Path) -> None:
+    """Split the mini dataset over three files; edit one: the edit shows, the other files' records remain."""
+    import yaml
+
+    folder = tmp_path / "folder"
+    shutil.copytree(MINI / "sources", folder / "sources")
+    whole = yaml.safe_load((MINI / "agreements.yaml").read_text())
+    agreements = whole.pop("agreements")
+    (folder / "a-base.yaml").write_text(yaml.safe_dump(whole, sort_keys=False, allow_unicode=True))
+    for i, agreement in enumerate(agreements):
+        name = f"b-agreement-{i}.yaml"
+        (folder / name).write_text(yaml.safe_dump({"agreements": [agreement]}, sort_keys=False, allow_unicode=True))
+    db = tmp_path / "bilat.sqlite"
+    env = _env(tmp_path, BILAT_DATA=str(folder), BILAT_DB=str(db))
+
+    def titles() -> dict[str, str]:
+        result = _run(["list", "--format", "json"], env)
+        assert result.returncode == 0, result.stderr
+        return {r["id"]: r["title"] for r in json.loads(result.stdout)}
+
+    before = titles()
+    assert len(before) == len(agreements) >= 3
+    edited = folder / "b-agreement-1.yaml"
+    record = yaml.safe_load(edited.read_text())
+    record["agreements"][0]["title"] = "An edited title"
+    edited.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True))
+    os.utime(edited, ns=(1, 1))  # an mtime unlike the last build's, whatever the clock's resolution
+    after = titles()
+    changed = agreements[1]["id"]
+    assert after[changed] == "An edited title"
+    assert {k: v for k, v in after.items() if k != changed} == {k: v for k, v in before.items() if k != changed}
+    files = {r[0] for r in sqlite3.connect(db).execute("select distinct data_file from agreements")}
+    assert files == {f"b-agreement-{i}.yaml" for i in range(len(agreements))}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is Linux-only")
+@pytest.mark.parametrize("xdg", [None, "", "relative/cache", "/abs/cache"])
+@pytest.mark.parametrize("home", [None, "/home/someone", "relative"])
+def test_cache_folder_agrees_with_platformdirs(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str | None
+) -> None:
+    import platformdirs
+
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert cache_folder() == Path(platformdirs.user_cache_dir("bilat", appauthor=False))
