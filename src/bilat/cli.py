@@ -150,11 +150,15 @@ def main_options(
         os.environ["BILAT_DEBUG"] = "1"
 
 
-def connect() -> Any:
-    """A read-only connection to a fresh database (compiled first when the data changed)."""
+def connect(*, silent: bool = False) -> Any:
+    """A read-only connection to a fresh database (compiled first when the data changed).
+
+    `silent` (for shell completion) keeps warnings off the terminal in the middle of a TAB.
+    """
     from bilat.store import open_fresh, resolve
 
-    return open_fresh(resolve(state.data, state.db), err, quiet=state.quiet)
+    warn = (lambda _message: None) if silent else err
+    return open_fresh(resolve(state.data, state.db), warn, quiet=state.quiet or silent)
 
 
 # ---------------------------------------------------------------- shared options
@@ -162,7 +166,7 @@ def connect() -> Any:
 
 def _complete_countries(incomplete: str) -> list[str]:
     try:
-        conn = connect()
+        conn = connect(silent=True)
         rows = conn.execute("select name from countries order by name").fetchall()
     except Exception:  # completion must never fail loudly
         return []
@@ -171,7 +175,7 @@ def _complete_countries(incomplete: str) -> list[str]:
 
 def _complete_ids(incomplete: str) -> list[str]:
     try:
-        conn = connect()
+        conn = connect(silent=True)
         rows = conn.execute(
             "select id from agreements where id like ? union select id from events where id like ? limit 200",
             (incomplete + "%", incomplete + "%"),
@@ -464,7 +468,7 @@ def brief_command(
     target: Annotated[
         str,
         typer.Argument(
-            metavar="TARGET", help="YYYY-MM-DD, YYYY-MM, a country, or an agreement id.", autocompletion=_complete_ids
+            metavar="TARGET", help="YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.", autocompletion=_complete_ids
         ),
     ],
     fmt: Annotated[
