@@ -84,5 +84,6 @@ def shell(command: str, env: dict[str, str] | None = None, timeout: float = 60) 
     """Run a shell pipeline with `bilat` pointing at the installed script, e.g. "bilat list | head -n 1"."""
     full_env = {**os.environ, **(env or {})}
     full_env["PATH"] = str(Path(bilat_script()).parent) + os.pathsep + full_env.get("PATH", "")
-    return subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=full_env, timeout=timeout
+    )

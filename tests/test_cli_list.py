@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import REAL_DATA, cli, shell
 
 
@@ -108,10 +109,13 @@ def test_a_real_country_without_data_is_an_empty_result(real: Path) -> None:
 
 def test_every_format_carries_the_same_records(real: Path) -> None:
     as_json = json.loads(cli("list", "--country", "belgium", "--format", "json").stdout)
-    as_jsonl = [json.loads(line) for line in cli("list", "--country", "belgium", "--format", "jsonl").stdout.splitlines()]
+    as_jsonl = [
+        json.loads(line) for line in cli("list", "--country", "belgium", "--format", "jsonl").stdout.splitlines()
+    ]
     as_csv = list(csv.DictReader(io.StringIO(cli("list", "--country", "belgium", "--format", "csv").stdout)))
-    as_tsv = list(csv.DictReader(io.StringIO(cli("list", "--country", "belgium", "--format", "tsv").stdout),
-                                 dialect="excel-tab"))
+    as_tsv = list(
+        csv.DictReader(io.StringIO(cli("list", "--country", "belgium", "--format", "tsv").stdout), dialect="excel-tab")
+    )
     assert as_json == as_jsonl
     assert [r["id"] for r in as_csv] == [r["id"] for r in as_json] == [r["id"] for r in as_tsv]
     for row, record in zip(as_csv, as_json, strict=True):

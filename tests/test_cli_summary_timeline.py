@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import yaml
+
 from conftest import REAL_DATA, cli
 
 

@@ -7,9 +7,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from conftest import cli
-
 from bilat.store import is_fresh, resolve
+from conftest import cli
 
 
 def test_build_reports_what_it_compiled(real: Path, isolated: Path) -> None:
@@ -23,9 +22,26 @@ def test_database_opens_in_plain_sqlite3(mini: Path, isolated: Path) -> None:
     assert cli("build").exit_code == 0
     conn = sqlite3.connect(isolated / "bilat.sqlite")
     tables = {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
-    for name in ("agreements", "agreement_parties", "agreement_sectors", "events", "event_participants", "people",
-                 "organisations", "sources", "evidence", "status_steps", "follow_ups", "discrepancies", "readings",
-                 "countries", "search_index_fts", "agreement_overview", "timeline", "evidence_with_source"):
+    for name in (
+        "agreements",
+        "agreement_parties",
+        "agreement_sectors",
+        "events",
+        "event_participants",
+        "people",
+        "organisations",
+        "sources",
+        "evidence",
+        "status_steps",
+        "follow_ups",
+        "discrepancies",
+        "readings",
+        "countries",
+        "search_index_fts",
+        "agreement_overview",
+        "timeline",
+        "evidence_with_source",
+    ):
         assert name in tables, name
     rows = conn.execute("select id, status, parties from agreement_overview order by id").fetchall()
     assert ("pk-by-readmission", "signed", "PK;BY") in rows

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REAL_DATA, cli
 
 from bilat.model import json_schema
 from bilat.validate import check_dataset, normalise
+from conftest import REAL_DATA, cli
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -71,10 +71,10 @@ def test_valid_file_exits_0(mini: Path) -> None:
         ('country: "PK"', "country: NO", "country: NO", "YAML 1.1 reads unquoted NO as a boolean"),
         ('published: "2023-06-13"', "published: 2023-06-13", "published: 2023-06-13", "unquoted 2023-06-13 as a date"),
         ('published: "2023-06-13"', 'published: "2023-13-45"', '"2023-13-45"', "not a real date"),
-        ("published: \"2023-06-13\"", "published: 2001-13-45", "2001-13-45", "not a real date"),
-        ("    outlet: \"Alpha News\"", "    outlet: on", "outlet: on", "unquoted on as a boolean"),
+        ('published: "2023-06-13"', "published: 2001-13-45", "2001-13-45", "not a real date"),
+        ('    outlet: "Alpha News"', "    outlet: on", "outlet: on", "unquoted on as a boolean"),
         ("    kind: mou", "    kind: treaty", "kind: treaty", "Input should be"),
-        ("      - value: 150000", "      - value: \"lots\"", '"lots"', "valid integer"),
+        ("      - value: 150000", '      - value: "lots"', '"lots"', "valid integer"),
         ("    title: Readmission Agreement", "    titel: Readmission Agreement", "titel:", "unknown field"),
     ],
 )
@@ -118,8 +118,8 @@ def test_duplicate_id_is_reported(mini: Path) -> None:
 
 
 def test_anchors_and_aliases_are_rejected(mini: Path) -> None:
-    _edit(mini, "    parties: [\"PK\", \"BE\"]", "    parties: &pair [\"PK\", \"BE\"]")
-    _edit(mini, "    parties: [\"PK\", \"BY\"]", "    parties: *pair")
+    _edit(mini, '    parties: ["PK", "BE"]', '    parties: &pair ["PK", "BE"]')
+    _edit(mini, '    parties: ["PK", "BY"]', "    parties: *pair")
     result = cli("validate", str(mini))
     assert result.exit_code == 3
     assert "anchors and aliases are not allowed" in result.stdout
@@ -143,7 +143,9 @@ def test_quote_not_in_source_is_reported(mini: Path) -> None:
 
 
 def test_quote_may_differ_in_whitespace_only(mini: Path) -> None:
-    _edit(mini, 'quote: "send 150,000 skilled Pakistani workers"', 'quote: "send   150,000\\n skilled Pakistani workers"')
+    _edit(
+        mini, 'quote: "send 150,000 skilled Pakistani workers"', 'quote: "send   150,000\\n skilled Pakistani workers"'
+    )
     assert cli("validate", str(mini)).exit_code == 0
 
 
