@@ -194,27 +194,36 @@ CountryOpt = Annotated[
     typer.Option(
         "--country",
         "-c",
+        metavar="COUNTRY",
         help="Name, alpha-2/3 code or demonym, any case; repeat for either.",
         autocompletion=_complete_countries,
     ),
 ]
 StatusOpt = Annotated[
     list[str] | None,
-    typer.Option("--status", "-s", help="Current status; repeatable.", autocompletion=_starting(STATUSES)),
+    typer.Option(
+        "--status", "-s", metavar="STATUS", help="Current status; repeatable.", autocompletion=_starting(STATUSES)
+    ),
 ]
 KindOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--kind", "-k", help="mou, agreement, roadmap...; repeatable.", autocompletion=_starting(AGREEMENT_KINDS)
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="mou, agreement, roadmap...; repeatable.",
+        autocompletion=_starting(AGREEMENT_KINDS),
     ),
 ]
 SectorOpt = Annotated[
     list[str] | None,
-    typer.Option("--sector", help="e.g. labour-mobility; repeatable.", autocompletion=_starting(SECTORS)),
+    typer.Option(
+        "--sector", metavar="SECTOR", help="e.g. labour-mobility; repeatable.", autocompletion=_starting(SECTORS)
+    ),
 ]
 SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="From YYYY, YYYY-MM or YYYY-MM-DD.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Up to YYYY, YYYY-MM or YYYY-MM-DD.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many records.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many records.")]
 FormatOpt = Annotated[
     str | None,
     typer.Option(
@@ -252,7 +261,9 @@ def list_command(
     sector: SectorOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    sort: Annotated[str, typer.Option("--sort", help="date, -date, title, status, kind or id.")] = "date",
+    sort: Annotated[
+        str, typer.Option("--sort", metavar="ORDER", help="date, -date, title, status, kind or id.")
+    ] = "date",
     limit: LimitOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -296,7 +307,7 @@ def search_command(
     sector: SectorOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many hits.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many hits.")] = 20,
     fmt: FormatOpt = None,
 ) -> None:
     """Full-text search over titles, summaries, quotes, names and places, best match first.
@@ -468,7 +479,9 @@ def brief_command(
     target: Annotated[
         str,
         typer.Argument(
-            metavar="TARGET", help="YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.", autocompletion=_complete_ids
+            metavar="TARGET",
+            help="YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.",
+            autocompletion=_complete_ids,
         ),
     ],
     fmt: Annotated[
