@@ -166,3 +166,101 @@ def test_cache_folder_agrees_with_platformdirs(
         else:
             monkeypatch.setenv(name, value)
     assert cache_folder() == Path(platformdirs.user_cache_dir("bilat", appauthor=False))
+
+
+# ---------------------------------------------------------------- the fast path (bilat.fast) answers as Typer does
+
+SAME_AS_TYPER = [
+    ["list", "--format", "json"],
+    ["list", "-c", "belarus", "-f", "csv"],
+    ["list", "--country=BY", "--status", "signed", "-fjsonl"],
+    ["list", "--since", "2025", "--until", "2025-06", "--sort", "-date", "--limit", "3", "--format", "md"],
+    ["list", "--sector", "labour-mobility", "--kind", "mou", "-k", "agreement", "--format", "tsv"],
+    ["list", "--format", "table"],
+    ["list"],
+    ["list", "--country", "atlantis"],
+    ["list", "--country", ""],
+    ["list", "--since", "2025-13"],
+    ["list", "--status", "sined"],
+    ["list", "--sort", "nonsense"],
+    ["list", "--format", "yaml"],
+    ["search", "labour", "--format", "json"],
+    ["search", "US-UK", "--format", "json"],
+    ["search", '"skilled workers"', "-c", "belarus", "--format", "csv"],
+    ["search", "readmission", "-n", "1", "--format", "jsonl"],
+    ["search", "--format", "json", "de Moor"],
+    ["search", ""],
+    ["search", "labour", "--format", "table"],
+    ["show", "pk-be-labour-mou", "--format", "json"],
+    ["show", "pk-be-labour-mou", "--format", "md"],
+    ["show", "pk-be-labour-mou", "--format", "table"],
+    ["show", "pk-be-labour-mou", "--format", "csv"],
+    ["show", "no-such-record"],
+    ["summary", "--format", "json"],
+    ["summary", "--format", "table"],
+    ["summary", "-c", "belarus", "--format", "csv"],
+    ["summarise"],
+    ["timeline", "--country", "belarus", "--format", "json"],
+    ["timeline", "--since", "2025", "--limit", "5"],
+    ["brief", "belarus", "--format", "md"],
+    ["brief", "2025-04-12", "--format", "json"],
+    ["brief", "1999-01-01"],
+    ["brief", "pk-be-labour-mou", "--format", "table"],
+    ["-q", "search", "US-UK"],
+    ["--no-color", "list", "--format", "table"],
+    ["--quiet", "--no-color", "timeline", "-f", "csv"],
+    # Not answered by bilat.fast: Typer answers both ways.
+    ["list", "--limit", "0"],
+    ["list", "--bogus"],
+    ["list", "-q"],
+    ["search"],
+    ["show", "a", "b"],
+    ["list", "--help"],
+]
+
+
+@pytest.fixture(scope="module")
+def real_copy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The real dataset, copied, with a fresh database (built once for every case)."""
+    folder = tmp_path_factory.mktemp("real")
+    shutil.copytree(REPO / "data", folder / "data")
+    env = _env(folder, BILAT_DATA=str(folder / "data" / "agreements.yaml"), BILAT_DB=str(folder / "bilat.sqlite"))
+    env["COLUMNS"] = "100"
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "GITHUB_ACTIONS", "BILAT_NO_FASTPATH"):
+        env.pop(name, None)
+    assert _run(["list", "--format", "json"], env).returncode == 0
+    return env
+
+
+@pytest.mark.parametrize("args", SAME_AS_TYPER, ids=lambda args: " ".join(args) or "(none)")
+def test_the_fast_path_answers_exactly_as_typer(real_copy: dict[str, str], args: list[str]) -> None:
+    fast = _run(args, real_copy)
+    typer = _run(args, {**real_copy, "BILAT_NO_FASTPATH": "1"})
+    assert (fast.returncode, fast.stdout, fast.stderr) == (typer.returncode, typer.stdout, typer.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--country", "belarus", "--format", "json"],
+        ["search", "readmission", "--format", "json"],
+        ["show", "pk-be-labour-mou", "--format", "json"],
+        ["summary", "--format", "json"],
+        ["timeline", "--format", "csv"],
+        ["brief", "belarus", "--format", "json"],
+        ["list", "--country", "atlantis"],  # a usage error is reported without Typer too (pycountry: did you mean)
+    ],
+)
+def test_queries_do_not_import_typer(real_copy: dict[str, str], tmp_path: Path, args: list[str]) -> None:
+    modules = tmp_path / "modules.txt"
+    result = _run(args, real_copy, modules)
+    assert result.returncode in (0, 2), result.stderr
+    heavy = HEAVY if result.returncode == 0 else ()
+    assert _roots(_modules(modules), ("typer", "click", "rich", *heavy)) == []
+
+
+def test_help_still_goes_through_typer(real_copy: dict[str, str], tmp_path: Path) -> None:
+    modules = tmp_path / "modules.txt"
+    result = _run(["list", "--help"], real_copy, modules)
+    assert result.returncode == 0 and "--country" in result.stdout
+    assert "typer" in _modules(modules)

@@ -8,7 +8,6 @@ the database (a real country the dataset does not cover, or a typo).
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 
 from bilat.problems import UsageError
@@ -113,6 +112,8 @@ def resolve_country(conn: sqlite3.Connection, text: str) -> str:
         pass
     known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
     names = sorted({*known.values(), *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
+    import difflib  # the error path only
+
     close = difflib.get_close_matches(text.strip().title(), names, n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise UsageError(f"--country: unknown country {text!r}{hint}")

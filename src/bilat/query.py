@@ -6,8 +6,6 @@ errors are raised as `UsageError` / `NotFoundError` and the CLI maps them.
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import json
 import re
 import sqlite3
@@ -28,6 +26,8 @@ def date_bounds(text: str, option: str) -> tuple[str, str]:
     if not match:
         raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = (int(g) if g else None for g in match.groups())
+    import calendar  # here, not at the top: each of these costs a query ~1-2 ms of start-up
+
     try:
         if day is not None:
             import datetime as dt
@@ -47,6 +47,8 @@ def _check_choice(values: list[str], allowed: tuple[str, ...], option: str) -> l
     for value in values:
         v = value.strip().lower().replace("_", "-").replace(" ", "-")
         if v not in allowed:
+            import difflib
+
             close = difflib.get_close_matches(v, allowed, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else f" (one of: {', '.join(allowed)})"
             raise UsageError(f"{option}: unknown value {value!r}{hint}")
@@ -424,5 +426,7 @@ def _closest(conn: sqlite3.Connection, record_id: str) -> str:
     if len(candidates) < 50:
         for table in ("agreements", "events"):
             candidates += [r[0] for r in conn.execute(f"select id from {table} limit 5000")]
+    import difflib
+
     close = difflib.get_close_matches(record_id, sorted(set(candidates)), n=3, cutoff=0.5)
     return f" (closest: {', '.join(close)})" if close else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
@@ -212,6 +211,8 @@ def rebuild(
         why = f"{exc.strerror}: {os.fsdecode(exc.filename)}" if exc.strerror and exc.filename else str(exc)
         if store.db_chosen:
             raise DatabaseError(f"{store.db}: cannot write the database ({why})") from None
+        import tempfile  # only here: ~3 ms on every command otherwise
+
         fallback = Path(tempfile.gettempdir()) / f"bilat-{_uid()}" / store.db.name
         warn(f"warning: cannot write {store.db.parent} ({why}); using {fallback} instead")
         store = Store(store.data, fallback, True)
