@@ -90,7 +90,7 @@ def test_invalid_data_message_counts_the_other_problems(mini: Path) -> None:
     mini.write_text(text)
     result = cli("list")
     assert result.exit_code == 3
-    assert "(and 1 more problem: bilat validate)" in result.stderr
+    assert "(and 1 more problem: bilat validate " in result.stderr and "agreements.yaml)" in result.stderr
 
 
 def test_data_and_db_options(mini: Path, tmp_path: Path, monkeypatch) -> None:

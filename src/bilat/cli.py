@@ -236,20 +236,6 @@ FormatOpt = Annotated[
 ]
 
 
-def _filters(
-    conn: Any,
-    country: list[str] | None,
-    status: list[str] | None,
-    kind: list[str] | None,
-    sector: list[str] | None,
-    since: str | None,
-    until: str | None,
-) -> Any:
-    from bilat.query import Filters
-
-    return Filters.parse(conn, countries=country, statuses=status, kinds=kind, sectors=sector, since=since, until=until)
-
-
 # ---------------------------------------------------------------- list
 
 
@@ -275,24 +261,15 @@ def list_command(
       bilat list --status signed --since 2025 --format csv > signed.csv
       bilat list --sector labour-mobility --format json | jq '.[].title'
     """
-    from bilat.query import list_agreements
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    out_format = choose_format(fmt)
-    conn = connect()
-    filters = _filters(conn, country, status, kind, sector, since, until)
-    records = list_agreements(conn, filters, sort=sort, limit=limit)
-    columns = [
-        Column("id", "id"),
-        Column("date", "date"),
-        Column("status", "status"),
-        Column("kind", "kind"),
-        Column("parties", "parties"),
-        Column("title", "title", 60),
-    ]
-    if out_format == "table":
-        columns.append(Column("figures", "figures", 30))
-    write_records(records, out_format, columns, title=f"{len(records)} agreement{'s' * (len(records) != 1)}")
+    commands.list_agreements(
+        connect,
+        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
+        sort=sort,
+        limit=limit,
+        fmt=fmt,
+    )()
 
 
 # ---------------------------------------------------------------- search
@@ -322,24 +299,17 @@ def search_command(
       bilat search 'readmission OR roadmap' --format json
       bilat search 'de Moor'
     """
-    from bilat.query import search
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    out_format = choose_format(fmt)
-    conn = connect()
-    filters = _filters(conn, country, status, kind, sector, since, until)
-    result = search(conn, query, filters, limit=limit)
-    if result.reinterpreted and not state.quiet:
-        words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
-        err(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
-    columns = [
-        Column("type", "type"),
-        Column("id", "id"),
-        Column("date", "date"),
-        Column("title", "title", 50),
-        Column("snippet", "match", 70),
-    ]
-    write_records(result.hits, out_format, columns, title=f"{len(result.hits)} hit{'s' * (len(result.hits) != 1)}")
+    commands.search(
+        connect,
+        query,
+        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
+        limit=limit,
+        fmt=fmt,
+        quiet=state.quiet,
+        warn=err,
+    )()
 
 
 # ---------------------------------------------------------------- show
@@ -359,18 +329,9 @@ def show_command(
       bilat show pk-be-labour-mou
       bilat show pk-be-labour-mou --format json | jq '.status_history'
     """
-    from bilat.records import show
-    from bilat.render import choose_format, write_json
-    from bilat.show_render import write_markdown, write_rich
+    from bilat import commands
 
-    out_format = choose_format(fmt, ("table", "json", "md"))
-    record = show(connect(), record_id)
-    if out_format == "json":
-        write_json(record, sys.stdout)
-    elif out_format == "table":
-        write_rich(record, sys.stdout)
-    else:
-        write_markdown(record, sys.stdout)
+    commands.show(connect, record_id, fmt=fmt)()
 
 
 # ---------------------------------------------------------------- summary
@@ -393,26 +354,11 @@ def summary_command(
       bilat summary
       bilat summary --country belarus --format json
     """
-    from bilat.query import summary
-    from bilat.render import Column, choose_format, write_json, write_records
+    from bilat import commands
 
-    out_format = choose_format(fmt)
-    conn = connect()
-    counts = summary(conn, _filters(conn, country, status, kind, sector, since, until))
-    if out_format == "json":
-        write_json(counts, sys.stdout)
-        return
-    rows = [
-        {"dimension": dim, "key": r["key"], "label": r["label"], "count": r["count"]}
-        for dim, group in counts.items()
-        for r in group
-    ]
-    if out_format == "table":
-        from bilat.show_render import write_summary
-
-        write_summary(counts, sys.stdout)
-        return
-    write_records(rows, out_format, [Column("dimension", "by"), Column("key", "value"), Column("count", "count")])
+    commands.summary(
+        connect, dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until), fmt=fmt
+    )()
 
 
 @app.command("summarise", hidden=True)
@@ -455,20 +401,14 @@ def timeline_command(
       bilat timeline --country belarus
       bilat timeline --since 2025 --format csv
     """
-    from bilat.query import timeline
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    out_format = choose_format(fmt)
-    conn = connect()
-    entries = timeline(conn, _filters(conn, country, status, kind, sector, since, until), limit=limit)
-    columns = [
-        Column("date", "date"),
-        Column("type", "type"),
-        Column("status", "status"),
-        Column("id", "id"),
-        Column("title", "title", 70),
-    ]
-    write_records(entries, out_format, columns, title=f"{len(entries)} entries")
+    commands.timeline(
+        connect,
+        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
+        limit=limit,
+        fmt=fmt,
+    )()
 
 
 # ---------------------------------------------------------------- brief
@@ -506,15 +446,9 @@ def brief_command(
       bilat brief belarus --format md > belarus.md
       bilat brief pk-be-labour-mou --format json
     """
-    from bilat.brief import compose
-    from bilat.brief_render import write_note
-    from bilat.render import choose_format
+    from bilat import commands
 
-    out_format = choose_format(fmt, ("table", "md", "json"))
-    if out_format == "plain" or (output and out_format == "table"):
-        out_format = "md"
-    note = compose(connect(), target)
-    write_note(note, out_format, output)
+    commands.brief(connect, target, fmt=fmt, output=output)()
 
 
 # ---------------------------------------------------------------- validate, build, schema

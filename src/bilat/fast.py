@@ -13,8 +13,8 @@ that looks like an option, a limit that is not a positive number, `--`,
 An unexpected failure before any output (a damaged database, say) also goes
 to Typer, which runs the command again and handles it (it heals a damaged
 database).  `BILAT_NO_FASTPATH=1` turns this module off.  The command bodies
-mirror those in `bilat.cli` line for line; tests/test_startup.py runs a matrix
-of commands both ways and compares stdout, stderr and exit codes.
+are shared with `bilat.cli` (`bilat.commands`); tests/test_startup.py runs a
+matrix of commands both ways and compares stdout, stderr and exit codes.
 """
 
 from __future__ import annotations
@@ -170,156 +170,61 @@ def _connect(opts: _Options) -> Any:
     return open_fresh(resolve(opts.get("data"), opts.get("db")), _err, quiet=bool(opts.get("quiet")))
 
 
-def _filters(conn: Any, opts: _Options) -> Any:
-    from bilat.query import Filters
-
-    return Filters.parse(
-        conn,
-        countries=opts.get("country"),
-        statuses=opts.get("status"),
-        kinds=opts.get("kind"),
-        sectors=opts.get("sector"),
-        since=opts.get("since"),
-        until=opts.get("until"),
-    )
+def _filter_values(opts: _Options) -> dict[str, Any]:
+    return {name: opts.get(name) for name in ("country", "status", "kind", "sector", "since", "until")}
 
 
-# ---------------------------------------------------------------- the commands, as in bilat.cli
-# Each computes what it will print, and returns a function that prints it.
+# ---------------------------------------------------------------- the commands: the same bodies as bilat.cli's
 
 
 def _list(opts: _Options) -> Render:
-    from bilat.query import list_agreements
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    out_format = choose_format(opts.get("fmt"))
-    conn = _connect(opts)
-    filters = _filters(conn, opts)
-    records = list_agreements(conn, filters, sort=opts.get("sort", "date"), limit=opts.get("limit"))
-    columns = [
-        Column("id", "id"),
-        Column("date", "date"),
-        Column("status", "status"),
-        Column("kind", "kind"),
-        Column("parties", "parties"),
-        Column("title", "title", 60),
-    ]
-    if out_format == "table":
-        columns.append(Column("figures", "figures", 30))
-    title = f"{len(records)} agreement{'s' * (len(records) != 1)}"
-    return lambda: write_records(records, out_format, columns, title=title)
+    return commands.list_agreements(
+        lambda: _connect(opts),
+        _filter_values(opts),
+        sort=opts.get("sort", "date"),
+        limit=opts.get("limit"),
+        fmt=opts.get("fmt"),
+    )
 
 
 def _search(opts: _Options) -> Render:
-    from bilat.query import search
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    query = opts.get("query")
-    out_format = choose_format(opts.get("fmt"))
-    conn = _connect(opts)
-    filters = _filters(conn, opts)
-    result = search(conn, query, filters, limit=opts.get("limit", 20))
-    columns = [
-        Column("type", "type"),
-        Column("id", "id"),
-        Column("date", "date"),
-        Column("title", "title", 50),
-        Column("snippet", "match", 70),
-    ]
-
-    def render() -> None:
-        if result.reinterpreted and not opts.get("quiet"):
-            words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
-            _err(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
-        title = f"{len(result.hits)} hit{'s' * (len(result.hits) != 1)}"
-        write_records(result.hits, out_format, columns, title=title)
-
-    return render
+    return commands.search(
+        lambda: _connect(opts),
+        opts.get("query"),
+        _filter_values(opts),
+        limit=opts.get("limit", 20),
+        fmt=opts.get("fmt"),
+        quiet=bool(opts.get("quiet")),
+        warn=_err,
+    )
 
 
 def _show(opts: _Options) -> Render:
-    from bilat.records import show
-    from bilat.render import choose_format
+    from bilat import commands
 
-    out_format = choose_format(opts.get("fmt"), ("table", "json", "md"))
-    record = show(_connect(opts), opts.get("record_id"))
-
-    def render() -> None:
-        if out_format == "json":
-            from bilat.render import write_json
-
-            write_json(record, sys.stdout)
-        elif out_format == "table":
-            from bilat.show_render import write_rich
-
-            write_rich(record, sys.stdout)
-        else:
-            from bilat.show_render import write_markdown
-
-            write_markdown(record, sys.stdout)
-
-    return render
+    return commands.show(lambda: _connect(opts), opts.get("record_id"), fmt=opts.get("fmt"))
 
 
 def _summary(opts: _Options) -> Render:
-    from bilat.query import summary
-    from bilat.render import Column, choose_format, write_json, write_records
+    from bilat import commands
 
-    out_format = choose_format(opts.get("fmt"))
-    conn = _connect(opts)
-    counts = summary(conn, _filters(conn, opts))
-
-    def render() -> None:
-        if out_format == "json":
-            write_json(counts, sys.stdout)
-            return
-        rows = [
-            {"dimension": dim, "key": r["key"], "label": r["label"], "count": r["count"]}
-            for dim, group in counts.items()
-            for r in group
-        ]
-        if out_format == "table":
-            from bilat.show_render import write_summary
-
-            write_summary(counts, sys.stdout)
-            return
-        write_records(rows, out_format, [Column("dimension", "by"), Column("key", "value"), Column("count", "count")])
-
-    return render
+    return commands.summary(lambda: _connect(opts), _filter_values(opts), fmt=opts.get("fmt"))
 
 
 def _timeline(opts: _Options) -> Render:
-    from bilat.query import timeline
-    from bilat.render import Column, choose_format, write_records
+    from bilat import commands
 
-    out_format = choose_format(opts.get("fmt"))
-    conn = _connect(opts)
-    entries = timeline(conn, _filters(conn, opts), limit=opts.get("limit"))
-    columns = [
-        Column("date", "date"),
-        Column("type", "type"),
-        Column("status", "status"),
-        Column("id", "id"),
-        Column("title", "title", 70),
-    ]
-    return lambda: write_records(entries, out_format, columns, title=f"{len(entries)} entries")
+    return commands.timeline(lambda: _connect(opts), _filter_values(opts), limit=opts.get("limit"), fmt=opts.get("fmt"))
 
 
 def _brief(opts: _Options) -> Render:
-    from bilat.brief import compose
-    from bilat.render import choose_format
+    from bilat import commands
 
-    out_format = choose_format(opts.get("fmt"), ("table", "md", "json"))
-    if out_format == "plain":
-        out_format = "md"
-    note = compose(_connect(opts), opts.get("target"))
-
-    def render() -> None:
-        from bilat.brief_render import write_note
-
-        write_note(note, out_format, None)
-
-    return render
+    return commands.brief(lambda: _connect(opts), opts.get("target"), fmt=opts.get("fmt"))
 
 
 _COMMANDS: dict[str, tuple[Callable[[_Options], Render], Spec, tuple[str, ...]]] = {

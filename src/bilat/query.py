@@ -208,6 +208,7 @@ def _agreement_record(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, A
         "kind": row["kind"],
         "status": row["status"],
         "date": row["date"],
+        "date_precision": _status_precision(conn, row["id"], row["date"]),
         "first_date": row["first_date"],
         "parties": _list(row["parties"]),
         "sectors": _list(row["sectors"]),
@@ -217,6 +218,20 @@ def _agreement_record(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, A
         "summary": row["summary"],
         "sources": sources,
     }
+
+
+def _status_precision(conn: sqlite3.Connection, agreement_id: str, date: str | None) -> str | None:
+    """The precision of an agreement's date: `reported` when it is only the date of the report of its event."""
+    if not date:
+        return None
+    row = conn.execute(
+        "select e.date, e.date_precision from status_steps s join events e on e.id = s.event_id "
+        "where s.agreement_id = ? and s.date is not null order by s.seq desc limit 1",
+        (agreement_id,),
+    ).fetchone()
+    if row and row[0] == date and row[1] == "reported":
+        return "reported"
+    return _precision(date)
 
 
 # ---------------------------------------------------------------- search

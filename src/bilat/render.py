@@ -26,6 +26,7 @@ class Column:
     field: str
     header: str
     max_width: int | None = None
+    no_wrap: bool = False  # ids, dates and statuses are never split across lines in a table
 
 
 def color_allowed(stream: IO[str]) -> bool:
@@ -83,8 +84,12 @@ def write_records(
     out: IO[str] | None = None,
     *,
     title: str | None = None,
+    fields: Sequence[str] | None = None,
 ) -> None:
-    """Write `records` in `fmt`; json/jsonl/csv/tsv carry every field, table/plain/md the `columns`."""
+    """Write `records` in `fmt`; json/jsonl/csv/tsv carry every field, table/plain/md the `columns`.
+
+    `fields` names the CSV/TSV header, so that an empty result has the same columns as a full one.
+    """
     out = out or sys.stdout
     if fmt == "json":
         write_json(records, out)
@@ -92,7 +97,7 @@ def write_records(
         for record in records:
             out.write(json.dumps(_clean(record), ensure_ascii=False) + "\n")
     elif fmt in ("csv", "tsv"):
-        fields = list(records[0]) if records else [c.field for c in columns]
+        fields = list(fields or (records[0] if records else [c.field for c in columns]))
         writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
         writer.writerow(fields)
         for record in records:
@@ -130,7 +135,7 @@ def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO
     con = console(out)
     table = Table(title=title, box=box.SIMPLE_HEAD, highlight=False, title_justify="left", pad_edge=False)
     for c in columns:
-        table.add_column(c.header, max_width=c.max_width, overflow="fold")
+        table.add_column(c.header, max_width=c.max_width, overflow="fold", no_wrap=c.no_wrap)
     for record in records:
         table.add_row(*(_text(record.get(c.field), Text) for c in columns))
     con.print(table)
