@@ -40,6 +40,6 @@ def test_readme_console_examples_are_real_output(real: Path, command: str, expec
 def test_readme_has_the_two_setup_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
     assert blocks[0].strip().endswith(".venv/bin/bilat brief 2025-04-12")
-    assert blocks[1].strip() == "python3 -m venv .venv && .venv/bin/pip install -q '.[test]' && .venv/bin/pytest -q"
+    assert blocks[1].strip() == "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/pytest -q"
     ci = (REPO / ".ci" / "run").read_text()
     assert blocks[1].strip() in ci

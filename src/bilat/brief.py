@@ -54,8 +54,6 @@ KIND_LABELS = {
 }
 EVENT_NOUNS = {"commission-session": "session", "talks": "talks"}
 FOLLOW_UP_LABELS = {"open": "Open", "unclear": "Unclear", "fulfilled": "Fulfilled"}
-FIELD_LABELS = {"name": "Name", "roles.title": "Title", "title": "Title", "date": "Date", "place": "Place"}
-
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 # Words a full stop does not end a sentence after ("Mr. Lukashenko").
@@ -1000,15 +998,11 @@ class _Note:
             ids += [o["id"] for o in self.agreement(aid)["institutions"]]
         out = []
         for d in discrepancies_about(self.conn, self.scratch, list(dict.fromkeys(ids))):
-            kind, _, subject_id = d["subject"].partition(":")
-            if not subject_id:
-                kind, subject_id = "", kind
-            subject = self.subject_name(kind.strip(), subject_id.strip())
-            label = FIELD_LABELS.get(d["field"], d["field"].replace(".", " ").replace("_", " ").capitalize())
+            label = _clean(d["label"])
             readings = [{"value": _clean(r["value"]), "sources": [r["source_id"]]} for r in d["readings"]]
             out.append(
                 {
-                    **_statement(f"{label} of {subject}", _merge(*(r["sources"] for r in readings))),
+                    **_statement(label, _merge(*(r["sources"] for r in readings))),
                     "id": d["id"],
                     "subject": d["subject"],
                     "field": d["field"],
@@ -1017,21 +1011,6 @@ class _Note:
                 }
             )
         return out
-
-    def subject_name(self, kind: str, subject_id: str) -> str:
-        tables = {
-            "person": ("people", "name"),
-            "organisation": ("organisations", "name"),
-            "agreement": ("agreements", "title"),
-            "event": ("events", "title"),
-        }
-        for k, (table, column) in tables.items():
-            if kind and kind != k:
-                continue
-            row = self.conn.execute(f"select {column} from {table} where id = ?", (subject_id,)).fetchone()
-            if row:
-                return _clean(row[0])
-        return subject_id
 
 
 def _noun_kind(kind: str) -> str:

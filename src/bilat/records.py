@@ -224,6 +224,36 @@ def discrepancies_about(conn: sqlite3.Connection, numbers: SourceNumbers, ids: l
     return out
 
 
+FIELD_LABELS = {"name": "Name", "roles.title": "Title", "title": "Title", "date": "Date", "place": "Place"}
+_SUBJECT_TABLES = {
+    "person": ("people", "name"),
+    "organisation": ("organisations", "name"),
+    "agreement": ("agreements", "title"),
+    "event": ("events", "title"),
+}
+
+
+def subject_name(conn: sqlite3.Connection, subject: str) -> str:
+    """A discrepancy's subject (`person:nicole-de-moor`, or a bare id) as a reader names it."""
+    kind, _, subject_id = subject.partition(":")
+    if not subject_id:
+        kind, subject_id = "", kind
+    kind, subject_id = kind.strip(), subject_id.strip()
+    for k, (table, column) in _SUBJECT_TABLES.items():
+        if kind and kind != k:
+            continue
+        row = conn.execute(f"select {column} from {table} where id = ?", (subject_id,)).fetchone()
+        if row:
+            return str(row[0])
+    return subject_id
+
+
+def discrepancy_label(conn: sqlite3.Connection, subject: str, field: str) -> str:
+    """E.g. "Title of Nicole De Moor" for field roles.title of person:nicole-de-moor."""
+    label = FIELD_LABELS.get(field, field.replace(".", " ").replace("_", " ").capitalize())
+    return f"{label} of {subject_name(conn, subject)}"
+
+
 def discrepancy(conn: sqlite3.Connection, numbers: SourceNumbers, row: sqlite3.Row) -> dict[str, Any]:
     readings = [
         {"value": r["value"], "source": numbers.cite(r["source_id"]), "source_id": r["source_id"], "quote": r["quote"]}
@@ -233,6 +263,7 @@ def discrepancy(conn: sqlite3.Connection, numbers: SourceNumbers, row: sqlite3.R
         "id": row["id"],
         "subject": row["subject"],
         "field": row["field"],
+        "label": discrepancy_label(conn, row["subject"], row["field"]),
         "note": row["note"],
         "readings": readings,
     }

@@ -110,7 +110,7 @@ def _agreement(a: dict[str, Any], lines: list[str]) -> None:
     if a["people"]:
         lines += ["", "## People", ""]
         for p in a["people"]:
-            titles = "; ".join(p["titles"]) or "role not stated"
+            titles = "; ".join(dict.fromkeys(p["titles"])) or "role not stated"
             lines.append(f"- {p['name']} ({p['country'] or 'country not stated'}): {titles}")
     if a["follow_ups"]:
         lines += ["", "## Follow-ups", ""]
@@ -131,14 +131,14 @@ def _event(ev: dict[str, Any], lines: list[str], level: str) -> None:
     when = f"{ev['date']} ({precision})" if precision != "day" else ev["date"]
     lines.append(f"`{ev['id']}` · {ev['kind']} · {when} · {ev['place'] or 'place not stated'}")
     if ev["date_derivation"]:
-        lines.append(f"Date: {ev['date_derivation']}")
+        lines += ["", f"Date: {ev['date_derivation']}"]
     lines.append("")
     lines.append(ev["summary"] + _cite(ev["evidence"]))
     lines.append("")
     lines.append(f"- **Countries**: {_countries(ev['countries'])}")
     for p in ev["participants"]:
         role = f", {p['role']}" if p["role"] else ""
-        titles = "; ".join(t for t in p["titles"] if t != p["role"])
+        titles = "; ".join(dict.fromkeys(t for t in p["titles"] if t != p["role"]))
         lines.append(f"- **Participant**: {p['name']}{role}" + (f" ({titles})" if titles else ""))
     for o in ev["organisations"]:
         lines.append(f"- **Organisation**: {o['name']}")
@@ -159,7 +159,7 @@ def _discrepancies(items: list[dict[str, Any]], lines: list[str]) -> None:
     lines += ["", "## Discrepancies between sources", ""]
     for d in items:
         readings = "; ".join(f"“{r['value']}” [{r['source']}]" for r in d["readings"])
-        lines.append(f"- {d['field']} of {d['subject']}: {readings}" + (f" ({d['note']})" if d["note"] else ""))
+        lines.append(f"- {d['label']}: {readings}" + (f" ({d['note']})" if d["note"] else ""))
 
 
 def _sources(sources: list[dict[str, Any]], lines: list[str]) -> None:
