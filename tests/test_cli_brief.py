@@ -277,10 +277,18 @@ def test_a_date_covers_the_visit_it_falls_in_and_its_meetings(real: Path) -> Non
     assert [f["id"] for f in note["follow_ups"]] == ["belgian-parliamentarians-invited-to-pakistan"]
     assert [b["id"] for b in note["background"]] == ["2022-02-pk-be-military-relations"]
     assert {d["id"] for d in note["discrepancies"]} >= {"nicole-de-moor-name-spelling", "pk-be-labour-mou-title"}
-    # A day inside a visit dated only to its month: the note is about the visit, dated as the sources date it.
+    # A day inside a visit dated only to its month: the note is about the whole visit (its meetings and what
+    # they produced come with it), dated as the sources date it.
     later = note_json("2023-06-20")
-    assert [e["id"] for e in later["engagements"]] == ["2023-06-khar-visit-belgium"]
+    assert [e["id"] for e in later["engagements"]] == [
+        "2023-06-khar-visit-belgium",
+        "2023-06-12-khar-de-moor",
+        "2023-06-12-khar-cleas",
+    ]
     assert later["title"]["text"].startswith("Pakistan and Belgium, 2023-06: ")
+    assert "pk-be-labour-mou" in [o["id"] for o in later["outcomes"]]
+    inside_visit = note_json("2024-11-27")
+    assert "pk-by-roadmap-2025-2027" in [o["id"] for o in inside_visit["outcomes"]]
 
 
 def test_2024_11_26_and_2025_02_10(real: Path) -> None:

@@ -328,13 +328,22 @@ class _Note:
     def select_events(self) -> list[str]:
         conn, target = self.conn, self.target
         if target.kind in ("date", "month"):
-            return [
-                r[0]
+            matched = [
+                (r[0], r[1])
                 for r in conn.execute(
-                    "select id from events where date_start <= ? and date_end >= ? order by date_start, rowid",
+                    "select id, date_precision from events where date_start <= ? and date_end >= ? "
+                    "order by date_start, rowid",
                     (target.end, target.start),
                 )
             ]
+            # An engagement dated more coarsely than the target (a visit known only by its month) may or may not
+            # have been on that day: it stands for the whole engagement, so its parts and outcomes come with it.
+            coarse = {"date": ("month", "year"), "month": ("year",)}[target.kind]
+            out = [event_id for event_id, _ in matched]
+            for event_id, precision in matched:
+                if precision in coarse:
+                    out += self.descendants(event_id)
+            return list(dict.fromkeys(out))
         if target.kind == "event":
             return [target.value, *self.descendants(target.value)]
         if target.kind == "agreement":
