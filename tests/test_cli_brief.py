@@ -362,7 +362,7 @@ def test_an_agreement_and_an_event_id(real: Path) -> None:
         ("2024-01-01", "2023-06 Hina Rabbani Khar's official visit to Belgium", "2024-11 President Aleksandr"),
         ("2024-12", "2024-11 President Aleksandr", "2025-02-10 8th session"),
         ("2021-01-01", "none", "2022-02 Pakistan and Belgium agree"),
-        ("2030-05-05", "2025-04-12 Pakistan-Belarus visit", "none"),
+        ("2030-05-05", "reported 2025-04-12, its own date not stated, Pakistan-Belarus visit", "none"),
     ],
 )
 def test_a_date_with_no_engagement_exits_1_naming_the_nearest(real: Path, target: str, before: str, after: str) -> None:

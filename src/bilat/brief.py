@@ -458,6 +458,8 @@ class _Note:
             if row is None:
                 return "none"
             r = self.row(row[0])
+            if r["date_precision"] == "reported":  # only the report's date is known: it may have been earlier
+                return f"reported {r['date']}, its own date not stated, {_clean(r['title'])} ({r['id']})"
             return f"{r['date']} {_clean(r['title'])} ({r['id']})"
 
         return f"no engagement {where_}; nearest before: {label(before)}; nearest after: {label(after)}"
