@@ -264,3 +264,48 @@ def test_help_still_goes_through_typer(real_copy: dict[str, str], tmp_path: Path
     result = _run(["list", "--help"], real_copy, modules)
     assert result.returncode == 0 and "--country" in result.stdout
     assert "typer" in _modules(modules)
+
+
+# ---------------------------------------------------------------- a very common word is ranked among the newest matches
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from bilat import commands, query
+    from bilat.compile import build
+    from bilat.store import connect_readonly
+
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec and spec.loader
+    generator = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generator
+    spec.loader.exec_module(generator)
+    generator.generate(300, tmp_path / "data", per_file=100, docs=1, jobs=1)
+    build(tmp_path / "data", tmp_path / "db.sqlite")
+    conn = connect_readonly(tmp_path / "db.sqlite")
+    monkeypatch.setattr(query, "RANKED_AT_MOST", 25)
+    everything = conn.execute(
+        "select s.record_id from search_index_fts join search_index s on s.rowid = search_index_fts.rowid "
+        "where search_index_fts match 'cooperation' order by s.rowid desc"
+    ).fetchall()
+    assert len(everything) > 25
+    result = query.search(conn, "cooperation", query.Filters(), limit=10)
+    assert (result.matches, result.ranked) == (len(everything), 25)
+    newest = {r[0] for r in everything[:25]}
+    assert len(result.hits) == 10 and {hit["id"] for hit in result.hits} <= newest
+    dates = conn.execute("select rowid, date_start from search_index order by rowid").fetchall()
+    assert [d for _, d in dates if d] == sorted(d for _, d in dates if d)  # rowid order is date order
+    # A filter narrows the candidates instead: every match is ranked.
+    filtered = query.search(conn, "cooperation", query.Filters(kinds=["mou"]), limit=10)
+    assert filtered.ranked is None and filtered.hits
+    # A rare word: every match ranked, no note.
+    assert query.search(conn, "zeolite", query.Filters()).ranked is None
+    notes: list[str] = []
+    render = commands.search(lambda: conn, "cooperation", {}, fmt="json", warn=notes.append)
+    monkeypatch.setattr(sys, "stdout", open(os.devnull, "w"))  # noqa: SIM115
+    render()
+    assert notes == [
+        f"note: {len(everything):,} records match; the 25 most recent were ranked "
+        "(add a word or a filter to narrow the search)"
+    ]

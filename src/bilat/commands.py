@@ -107,6 +107,11 @@ def search(
         if result.reinterpreted and not quiet:
             words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
             warn(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
+        if result.ranked and not quiet:
+            warn(
+                f"note: {result.matches:,} records match; the {result.ranked:,} most recent were ranked "
+                "(add a word or a filter to narrow the search)"
+            )
         write_records(result.hits, out_format, columns, title=_plural(len(result.hits), "hit"), fields=SEARCH_FIELDS)
 
     return render

@@ -85,7 +85,9 @@ def date_range(value: str | None) -> tuple[str | None, str | None]:
 
 # The same in SQL (no Python callback per row): {d} is the column.
 _SQL_START = "case length({d}) when 4 then {d} || '-01-01' when 7 then {d} || '-01' else {d} end"
-_SQL_END = "case length({d}) when 4 then {d} || '-12-31' when 7 then date({d} || '-01', '+1 month', '-1 day') else {d} end"
+_SQL_END = (
+    "case length({d}) when 4 then {d} || '-12-31' when 7 then date({d} || '-01', '+1 month', '-1 day') else {d} end"
+)
 
 
 def _json(value: Any) -> str:
@@ -98,31 +100,71 @@ def _json(value: Any) -> str:
 # Entity tables carry `data_file`: the YAML file (relative to the data folder) the record comes from.
 _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
     "sources": (
-        (("id", "TEXT"), ("outlet", "TEXT"), ("published", "TEXT"), ("dateline", "TEXT"), ("kind", "TEXT"),
-         ("file", "TEXT"), ("notes", "TEXT"), ("text", "TEXT"), ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("outlet", "TEXT"),
+            ("published", "TEXT"),
+            ("dateline", "TEXT"),
+            ("kind", "TEXT"),
+            ("file", "TEXT"),
+            ("notes", "TEXT"),
+            ("text", "TEXT"),
+            ("data_file", "TEXT"),
+        ),
         "id",
     ),
-    "people": ((("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"), ("data_file", "TEXT")),
-               "id"),
+    "people": (
+        (("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"), ("data_file", "TEXT")),
+        "id",
+    ),
     "person_aliases": ((("person_id", "TEXT"), ("alias", "TEXT")), None),
-    "person_roles": ((("person_id", "TEXT"), ("seq", "INTEGER"), ("title", "TEXT"), ("organisation_id", "TEXT"),
-                      ("as_of", "TEXT")), None),
-    "organisations": ((("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"),
-                       ("data_file", "TEXT")), "id"),
+    "person_roles": (
+        (("person_id", "TEXT"), ("seq", "INTEGER"), ("title", "TEXT"), ("organisation_id", "TEXT"), ("as_of", "TEXT")),
+        None,
+    ),
+    "organisations": (
+        (("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"), ("data_file", "TEXT")),
+        "id",
+    ),
     "events": (
-        (("id", "TEXT"), ("title", "TEXT"), ("kind", "TEXT"), ("date", "TEXT"), ("date_precision", "TEXT"),
-         ("date_start", "TEXT"), ("date_end", "TEXT"), ("date_derivation", "TEXT"), ("place", "TEXT"),
-         ("summary", "TEXT"), ("part_of", "TEXT"), ("countries", "TEXT"), ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("title", "TEXT"),
+            ("kind", "TEXT"),
+            ("date", "TEXT"),
+            ("date_precision", "TEXT"),
+            ("date_start", "TEXT"),
+            ("date_end", "TEXT"),
+            ("date_derivation", "TEXT"),
+            ("place", "TEXT"),
+            ("summary", "TEXT"),
+            ("part_of", "TEXT"),
+            ("countries", "TEXT"),
+            ("data_file", "TEXT"),
+        ),
         "id",
     ),
     "event_countries": ((("event_id", "TEXT"), ("country", "TEXT"), ("date_start", "TEXT")), None),
     "event_participants": ((("event_id", "TEXT"), ("seq", "INTEGER"), ("person_id", "TEXT"), ("role", "TEXT")), None),
     "event_organisations": ((("event_id", "TEXT"), ("organisation_id", "TEXT")), None),
     "agreements": (
-        (("id", "TEXT"), ("title", "TEXT"), ("kind", "TEXT"), ("quantity", "TEXT"), ("summary", "TEXT"),
-         ("status", "TEXT"), ("date", "TEXT"), ("date_start", "TEXT"), ("date_end", "TEXT"), ("first_date", "TEXT"),
-         ("parties", "TEXT"), ("sectors", "TEXT"), ("institutions", "TEXT"), ("figures", "TEXT"),
-         ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("title", "TEXT"),
+            ("kind", "TEXT"),
+            ("quantity", "TEXT"),
+            ("summary", "TEXT"),
+            ("status", "TEXT"),
+            ("date", "TEXT"),
+            ("date_start", "TEXT"),
+            ("date_end", "TEXT"),
+            ("first_date", "TEXT"),
+            ("parties", "TEXT"),
+            ("sectors", "TEXT"),
+            ("institutions", "TEXT"),
+            ("figures", "TEXT"),
+            ("data_file", "TEXT"),
+        ),
         "id",
     ),
     "agreement_parties": ((("agreement_id", "TEXT"), ("country", "TEXT")), None),
@@ -130,27 +172,67 @@ _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
     "agreement_institutions": ((("agreement_id", "TEXT"), ("organisation_id", "TEXT")), None),
     "figures": ((("agreement_id", "TEXT"), ("seq", "INTEGER"), ("value", "INTEGER"), ("unit", "TEXT")), None),
     "status_steps": (
-        (("agreement_id", "TEXT"), ("seq", "INTEGER"), ("status", "TEXT"), ("date", "TEXT"), ("event_id", "TEXT"),
-         ("note", "TEXT"), ("date_start", "TEXT"), ("dated_by_event", "INTEGER")),
+        (
+            ("agreement_id", "TEXT"),
+            ("seq", "INTEGER"),
+            ("status", "TEXT"),
+            ("date", "TEXT"),
+            ("event_id", "TEXT"),
+            ("note", "TEXT"),
+            ("date_start", "TEXT"),
+            ("dated_by_event", "INTEGER"),
+        ),
         None,
     ),
     "follow_ups": (
-        (("id", "TEXT"), ("description", "TEXT"), ("due", "TEXT"), ("place", "TEXT"), ("event_id", "TEXT"),
-         ("status", "TEXT"), ("outcome", "TEXT"), ("agreements", "TEXT"), ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("description", "TEXT"),
+            ("due", "TEXT"),
+            ("place", "TEXT"),
+            ("event_id", "TEXT"),
+            ("status", "TEXT"),
+            ("outcome", "TEXT"),
+            ("agreements", "TEXT"),
+            ("data_file", "TEXT"),
+        ),
         "id",
     ),
     "follow_up_agreements": ((("follow_up_id", "TEXT"), ("agreement_id", "TEXT")), None),
-    "discrepancies": ((("id", "TEXT"), ("subject", "TEXT"), ("field", "TEXT"), ("note", "TEXT"),
-                       ("data_file", "TEXT")), "id"),
-    "readings": ((("discrepancy_id", "TEXT"), ("seq", "INTEGER"), ("value", "TEXT"), ("source_id", "TEXT"),
-                  ("quote", "TEXT")), None),
-    "evidence": ((("record_type", "TEXT"), ("record_id", "TEXT"), ("part", "TEXT"), ("seq", "INTEGER"),
-                  ("source_id", "TEXT"), ("quote", "TEXT")), None),
-    "countries": ((("code", "TEXT"), ("alpha3", "TEXT"), ("name", "TEXT"), ("official_name", "TEXT"),
-                   ("demonym", "TEXT")), "code"),
+    "discrepancies": (
+        (("id", "TEXT"), ("subject", "TEXT"), ("field", "TEXT"), ("note", "TEXT"), ("data_file", "TEXT")),
+        "id",
+    ),
+    "readings": (
+        (("discrepancy_id", "TEXT"), ("seq", "INTEGER"), ("value", "TEXT"), ("source_id", "TEXT"), ("quote", "TEXT")),
+        None,
+    ),
+    "evidence": (
+        (
+            ("record_type", "TEXT"),
+            ("record_id", "TEXT"),
+            ("part", "TEXT"),
+            ("seq", "INTEGER"),
+            ("source_id", "TEXT"),
+            ("quote", "TEXT"),
+        ),
+        None,
+    ),
+    "countries": (
+        (("code", "TEXT"), ("alpha3", "TEXT"), ("name", "TEXT"), ("official_name", "TEXT"), ("demonym", "TEXT")),
+        "code",
+    ),
     "search_index": (
-        (("record_type", "TEXT"), ("record_id", "TEXT"), ("date_start", "TEXT"), ("title", "TEXT"),
-         ("summary", "TEXT"), ("evidence", "TEXT"), ("names", "TEXT"), ("places", "TEXT")),
+        (
+            ("record_type", "TEXT"),
+            ("record_id", "TEXT"),
+            ("date_start", "TEXT"),
+            ("title", "TEXT"),
+            ("summary", "TEXT"),
+            ("evidence", "TEXT"),
+            ("names", "TEXT"),
+            ("places", "TEXT"),
+        ),
         None,
     ),
     "_meta": ((("key", "TEXT"), ("value", "TEXT")), "key"),
@@ -164,16 +246,30 @@ _CHILDREN: dict[str, list[tuple[str, str]]] = {
     "sources": [],
     "people": [("person_aliases", "person_id"), ("person_roles", "person_id"), ("evidence", "record_id")],
     "organisations": [("evidence", "record_id")],
-    "events": [("event_countries", "event_id"), ("event_participants", "event_id"),
-               ("event_organisations", "event_id"), ("evidence", "record_id")],
-    "agreements": [("agreement_parties", "agreement_id"), ("agreement_sectors", "agreement_id"),
-                   ("agreement_institutions", "agreement_id"), ("figures", "agreement_id"),
-                   ("status_steps", "agreement_id"), ("evidence", "record_id")],
+    "events": [
+        ("event_countries", "event_id"),
+        ("event_participants", "event_id"),
+        ("event_organisations", "event_id"),
+        ("evidence", "record_id"),
+    ],
+    "agreements": [
+        ("agreement_parties", "agreement_id"),
+        ("agreement_sectors", "agreement_id"),
+        ("agreement_institutions", "agreement_id"),
+        ("figures", "agreement_id"),
+        ("status_steps", "agreement_id"),
+        ("evidence", "record_id"),
+    ],
     "follow_ups": [("follow_up_agreements", "follow_up_id"), ("evidence", "record_id")],
     "discrepancies": [("readings", "discrepancy_id")],
 }
-_RECORD_TABLES = {"person": "people", "organisation": "organisations", "event": "events", "agreement": "agreements",
-                  "follow_up": "follow_ups"}
+_RECORD_TABLES = {
+    "person": "people",
+    "organisation": "organisations",
+    "event": "events",
+    "agreement": "agreements",
+    "follow_up": "follow_ups",
+}
 
 _INDEXES: list[tuple[str, list[str]]] = [
     ("agreement_parties", ["country", "agreement_id"]),
@@ -372,8 +468,24 @@ class _Rows:
             self.evidence("organisation", o.id, "", o.evidence)
         for e in ds.events:
             start, end = date_range(e.date)
-            add("events", (e.id, e.title, e.kind, e.date, e.date_precision, start, end, e.date_derivation, e.place,
-                           e.summary, e.part_of, _json(e.countries), name))
+            add(
+                "events",
+                (
+                    e.id,
+                    e.title,
+                    e.kind,
+                    e.date,
+                    e.date_precision,
+                    start,
+                    end,
+                    e.date_derivation,
+                    e.place,
+                    e.summary,
+                    e.part_of,
+                    _json(e.countries),
+                    name,
+                ),
+            )
             for c in e.countries:
                 add("event_countries", (e.id, c, start))
             for i, part in enumerate(e.participants):
@@ -383,8 +495,26 @@ class _Rows:
             self.evidence("event", e.id, "", e.evidence)
         for a in ds.agreements:
             figures = _json([f.model_dump(exclude={"evidence"}) for f in a.figures])
-            add("agreements", (a.id, a.title, a.kind, a.quantity, a.summary, None, None, None, None, None,
-                               _json(a.parties), _json(a.sectors), _json(a.institutions), figures, name))
+            add(
+                "agreements",
+                (
+                    a.id,
+                    a.title,
+                    a.kind,
+                    a.quantity,
+                    a.summary,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    _json(a.parties),
+                    _json(a.sectors),
+                    _json(a.institutions),
+                    figures,
+                    name,
+                ),
+            )
             for c in a.parties:
                 add("agreement_parties", (a.id, c))
             for s in a.sectors:
@@ -399,8 +529,20 @@ class _Rows:
                 self.evidence("agreement", a.id, f"status_history[{i}]", step.evidence)
             self.evidence("agreement", a.id, "", a.evidence)
         for f in ds.follow_ups:
-            add("follow_ups", (f.id, f.description, f.due, f.place, f.event, f.status,
-                               f.outcome.note if f.outcome else None, _json(f.agreements), name))
+            add(
+                "follow_ups",
+                (
+                    f.id,
+                    f.description,
+                    f.due,
+                    f.place,
+                    f.event,
+                    f.status,
+                    f.outcome.note if f.outcome else None,
+                    _json(f.agreements),
+                    name,
+                ),
+            )
             for agreement in f.agreements:
                 add("follow_up_agreements", (f.id, agreement))
             self.evidence("follow_up", f.id, "", f.evidence)
@@ -412,8 +554,16 @@ class _Rows:
                 add("readings", (d.id, i, r.value, r.source, r.quote))
                 self.quotes.append((r.source, r.quote))
         self.out.records += sum(
-            len(x) for x in (ds.sources, ds.people, ds.organisations, ds.events, ds.agreements, ds.follow_ups,
-                             ds.discrepancies)
+            len(x)
+            for x in (
+                ds.sources,
+                ds.people,
+                ds.organisations,
+                ds.events,
+                ds.agreements,
+                ds.follow_ups,
+                ds.discrepancies,
+            )
         )
 
     def finish(self) -> _FileRows:
@@ -782,15 +932,57 @@ def _derive(conn: sqlite3.Connection, agreements: str | None) -> None:
           first_date = (select date from status_steps s where s.agreement_id = agreements.id and date is not null
                         order by seq limit 1)
         {where_a}""")
-    conn.execute(f"update agreements set date_start = {_SQL_START.format(d='first_date')}, "
-                 f"date_end = {_SQL_END.format(d='date')} {where_a}")
+    conn.execute(
+        f"update agreements set date_start = {_SQL_START.format(d='first_date')}, "
+        f"date_end = {_SQL_END.format(d='date')} {where_a}"
+    )
+
+
+def _words(*parts: str) -> str:
+    """SQL for the non-empty `parts` joined with spaces (NULL when all are empty)."""
+    return "nullif(trim(" + " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) + "), '')"
+
+
+# Search text: what each kind of record is found by (its own words, and the names and places it involves).
+_EVIDENCE_OF = "(select group_concat(quote, ' ') from evidence e where e.record_id = {id})"
+_AGREEMENT_NAMES = _words(
+    """(select group_concat(n.names, ' ') from agreement_institutions i join names_of n
+        on n.id = i.organisation_id where i.agreement_id = a.id)""",
+    """(select group_concat(n.names, ' ') from status_steps s join event_participants p
+        on p.event_id = s.event_id join names_of n on n.id = p.person_id where s.agreement_id = a.id)""",
+    """(select group_concat(c.names, ' ') from agreement_parties p join country_names c on c.code = p.country
+        where p.agreement_id = a.id)""",
+)
+_EVENT_NAMES = _words(
+    """(select group_concat(n.names, ' ') from event_participants p join names_of n on n.id = p.person_id
+        where p.event_id = ev.id)""",
+    """(select group_concat(n.names, ' ') from event_organisations o join names_of n
+        on n.id = o.organisation_id where o.event_id = ev.id)""",
+    """(select group_concat(c.names, ' ') from event_countries ec join country_names c
+        on c.code = ec.country where ec.event_id = ev.id)""",
+)
+_SEARCH_ROWS = f"""
+    select 'agreement' as record_type, a.id as record_id, a.date_start, a.title, a.summary,
+      {_EVIDENCE_OF.format(id="a.id")} as evidence, {_AGREEMENT_NAMES} as names,
+      (select group_concat(e.place, ' ') from status_steps s join events e on e.id = s.event_id
+         where s.agreement_id = a.id) as places
+    from agreements a {{only_a}}
+    union all
+    select 'event', ev.id, ev.date_start, ev.title, ev.summary, {_EVIDENCE_OF.format(id="ev.id")}, {_EVENT_NAMES},
+      ev.place
+    from events ev {{only_e}}
+    union all
+    select 'follow_up', f.id, (select date_start from events where id = f.event_id), f.description, f.outcome,
+      {_EVIDENCE_OF.format(id="f.id")}, null, f.place
+    from follow_ups f {{only_f}}"""
 
 
 def _index_search(conn: sqlite3.Connection, selected: str | None) -> None:
-    """Fill search_index (and its FTS5 index) for every record, or for the records whose ids `selected` gives."""
-    only_a = f"where a.id in ({selected})" if selected else ""
-    only_e = f"where ev.id in ({selected})" if selected else ""
-    only_f = f"where f.id in ({selected})" if selected else ""
+    """Fill search_index (and its FTS5 index) for every record, or for the records whose ids `selected` gives.
+
+    Rows go in date order, so rowid order is date order (a full build's; rows rewritten by an incremental
+    rebuild go last): search ranks only the most recent matches of a very common word.
+    """
     first = conn.execute("select coalesce(max(rowid), 0) from search_index").fetchone()[0]
     conn.execute(
         "create temp table names_of as select id, name || ' ' || "
@@ -803,39 +995,15 @@ def _index_search(conn: sqlite3.Connection, selected: str | None) -> None:
         "coalesce(alpha3, '') || ' ' || coalesce(demonym, '') as names from countries"
     )
     conn.execute("create index temp.country_names_code on country_names(code)")
-    words = "nullif(trim(coalesce({0}, '') || ' ' || coalesce({1}, '') || ' ' || coalesce({2}, '')), '')"
-    conn.execute(f"""
-        insert into search_index (record_type, record_id, date_start, title, summary, evidence, names, places)
-        select 'agreement', a.id, a.date_start, a.title, a.summary,
-          (select group_concat(quote, ' ') from evidence e where e.record_id = a.id),
-          {words.format(
-            '''(select group_concat(n.names, ' ') from agreement_institutions i join names_of n
-               on n.id = i.organisation_id where i.agreement_id = a.id)''',
-            '''(select group_concat(n.names, ' ') from status_steps s join event_participants p
-               on p.event_id = s.event_id join names_of n on n.id = p.person_id where s.agreement_id = a.id)''',
-            '''(select group_concat(c.names, ' ') from agreement_parties p join country_names c on c.code = p.country
-               where p.agreement_id = a.id)''')},
-          (select group_concat(e.place, ' ') from status_steps s join events e on e.id = s.event_id
-             where s.agreement_id = a.id)
-        from agreements a {only_a}""")
-    conn.execute(f"""
-        insert into search_index (record_type, record_id, date_start, title, summary, evidence, names, places)
-        select 'event', ev.id, ev.date_start, ev.title, ev.summary,
-          (select group_concat(quote, ' ') from evidence e where e.record_id = ev.id),
-          {words.format(
-            '''(select group_concat(n.names, ' ') from event_participants p join names_of n on n.id = p.person_id
-               where p.event_id = ev.id)''',
-            '''(select group_concat(n.names, ' ') from event_organisations o join names_of n
-               on n.id = o.organisation_id where o.event_id = ev.id)''',
-            '''(select group_concat(c.names, ' ') from event_countries ec join country_names c
-               on c.code = ec.country where ec.event_id = ev.id)''')},
-          ev.place
-        from events ev {only_e}""")
-    conn.execute(f"""
-        insert into search_index (record_type, record_id, date_start, title, summary, evidence, names, places)
-        select 'follow_up', f.id, (select date_start from events where id = f.event_id), f.description,
-          f.outcome, (select group_concat(quote, ' ') from evidence e where e.record_id = f.id), null, f.place
-        from follow_ups f {only_f}""")
+    rows = _SEARCH_ROWS.format(
+        only_a=f"where a.id in ({selected})" if selected else "",
+        only_e=f"where ev.id in ({selected})" if selected else "",
+        only_f=f"where f.id in ({selected})" if selected else "",
+    )
+    conn.execute(
+        "insert into search_index (record_type, record_id, date_start, title, summary, evidence, names, places) "
+        f"select * from ({rows}) order by date_start, record_type, record_id"  # undated first: the oldest
+    )
     conn.execute("drop table temp.names_of")
     conn.execute("drop table temp.country_names")
     cols = ", ".join(FTS_COLUMNS)

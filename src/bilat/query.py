@@ -239,11 +239,18 @@ def _status_precision(conn: sqlite3.Connection, agreement_id: str, date: str | N
 FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
 
 
+# Ranking costs ~1 us per matching record (bm25, the join, the filters): a word found in most records would take
+# seconds at treaty-database scale.  An unfiltered search ranks at most this many matches, the most recent ones.
+RANKED_AT_MOST = 20_000
+
+
 @dataclass
 class SearchResult:
     hits: list[dict[str, Any]]
     query: str  # the FTS5 query actually run
     reinterpreted: bool  # the user's text was not FTS5 syntax and was searched as plain words
+    matches: int | None = None  # how many records match, when that is more than were ranked
+    ranked: int | None = None  # how many of the most recent matches were ranked (None: every match)
 
 
 def fts_words(text: str) -> str:
@@ -259,19 +266,35 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
     if not re.search(r"\w", text):  # '""', '*', '🙂': FTS5 accepts some of these but they can never match
         raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
     try:
-        return SearchResult(_run_search(conn, text, filters, limit), text, False)
+        hits, matches, ranked = _run_search(conn, text, filters, limit)
+        return SearchResult(hits, text, False, matches, ranked)
     except sqlite3.OperationalError:
         pass  # not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words
     fallback = fts_words(text)
     if not fallback:
         raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
     try:
-        return SearchResult(_run_search(conn, fallback, filters, limit), fallback, True)
+        hits, matches, ranked = _run_search(conn, fallback, filters, limit)
+        return SearchResult(hits, fallback, True, matches, ranked)
     except sqlite3.OperationalError as exc:
         raise UsageError(f"search: cannot search for {text[:80]!r}: {exc}") from None
 
 
-def _run_search(conn: sqlite3.Connection, query: str, filters: Filters, limit: int | None) -> list[dict[str, Any]]:
+def _run_search(
+    conn: sqlite3.Connection, query: str, filters: Filters, limit: int | None
+) -> tuple[list[dict[str, Any]], int | None, int | None]:
+    """The hits, and (when capped) how many records matched and how many were ranked."""
+    matches = ranked = None
+    newest: list[Any] = []
+    if filters == Filters():  # a filter narrows the candidates anyway; without one, cap them
+        found = conn.execute("select count(*) from search_index_fts where search_index_fts match ?", (query,))
+        count = found.fetchone()[0]
+        if count > RANKED_AT_MOST:  # rowid order is date order: rank the most recent matches
+            newest = conn.execute(
+                "select rowid from search_index_fts where search_index_fts match ? order by rowid desc limit 1 offset ?",
+                (query, RANKED_AT_MOST - 1),
+            ).fetchone()[:1]
+            matches, ranked = count, RANKED_AT_MOST
     a_where, a_params = filters.agreement_clause("a")
     e_where, e_params = filters.event_clause("e")
     f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
@@ -280,14 +303,14 @@ def _run_search(conn: sqlite3.Connection, query: str, filters: Filters, limit: i
                snippet(search_index_fts, -1, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16) as snippet,
                bm25(search_index_fts, 10.0, 3.0, 1.0, 4.0, 2.0) as score
         from search_index_fts join search_index s on s.rowid = search_index_fts.rowid
-        where search_index_fts match ?
+        where search_index_fts match ? {"and search_index_fts.rowid >= ?" if newest else ""}
           and case s.record_type
                 when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
                 when 'event' then s.record_id in (select e.id from events e where {e_where})
                 else s.record_id in (select f.id from follow_ups f where {f_clause})
               end
         order by score, s.record_id"""
-    params: list[Any] = [query, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
+    params: list[Any] = [query, *newest, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
@@ -311,7 +334,7 @@ def _run_search(conn: sqlite3.Connection, query: str, filters: Filters, limit: i
             f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
             hit["date"], hit["status"] = f["due"], f["status"]
         hits.append(hit)
-    return hits
+    return hits, matches, ranked
 
 
 # ---------------------------------------------------------------- summary
