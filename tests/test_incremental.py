@@ -299,3 +299,31 @@ def test_fixes_after_a_failure_rebuild_incrementally(data: Path, tmp_path: Path)
         compiler.build(data, db)
     _edit(data / "part-00002.yaml", "kind: treaty", "kind: agreement")
     _rebuild_matches_full(data, tmp_path)
+
+
+def test_unusual_but_valid_yaml_goes_to_the_exact_loader(data: Path, tmp_path: Path) -> None:
+    """Hex numbers and explicit tags are valid YAML the fast reader leaves to bilat.load: same rows."""
+    plain = tmp_path / "plain.sqlite"
+    compiler.build(data, plain)
+    part = data / "part-00001.yaml"
+    value = re.search(r"- value: (\d+)\n", part.read_text()).group(1)  # type: ignore[union-attr]
+    _edit(part, f"- value: {value}\n", f"- value: {hex(int(value))}\n")
+    _edit(part, 'title: "', 'title: !!str "')
+    assert check_dataset(data) == []
+    unusual = tmp_path / "unusual.sqlite"
+    assert compiler.build(data, unusual).mode == "full"
+    for table in ("agreements", "figures", "events"):
+        assert _dump(unusual)[table] == _dump(plain)[table]
+
+
+def test_an_alias_is_refused_as_the_validator_refuses_it(data: Path, tmp_path: Path) -> None:
+    def alias() -> None:
+        part = data / "part-00001.yaml"
+        lines = part.read_text().splitlines(keepends=True)
+        parties = [i for i, line in enumerate(lines) if line.startswith("    parties: [")]
+        lines[parties[0]] = lines[parties[0]].replace("parties: [", "parties: &p [")
+        lines[parties[1]] = "    parties: *p\n"
+        part.write_text("".join(lines))
+        os.utime(part, ns=(1, 1))
+
+    _broken(data, tmp_path, alias)
