@@ -282,6 +282,9 @@ _INDEXES: list[tuple[str, list[str]]] = [
     ("agreements", ["kind"]),
     ("agreements", ["date_start"]),
     ("agreements", ["date_end"]),
+    # The orders of `bilat list` (query._ORDER): the first rows of an unfiltered list without sorting them all.
+    ("agreements", ["date_start is null", "date_start", "id"]),
+    ("agreements", ["date_end is null", "date_end desc", "id"]),
     ("status_steps", ["agreement_id", "seq"]),
     ("status_steps", ["event_id"]),
     ("events", ["date_start"]),
@@ -351,7 +354,8 @@ def _create_schema(conn: sqlite3.Connection) -> None:
 
 def _create_indexes(conn: sqlite3.Connection) -> None:
     for table, columns in _INDEXES:
-        name = f"idx_{table}_{'_'.join(columns)}"
+        words = "_".join(re.sub(r"\W+", "_", c) for c in columns)
+        name = f"idx_{table}_{words}"
         conn.execute(f"create index if not exists {name} on [{table}] ({', '.join(columns)})")
 
 
