@@ -104,25 +104,54 @@ def sources_folder(data: Path) -> Path:
 def fingerprint(data: Path) -> str:
     """A cheap summary of everything the database is compiled from: names, sizes and mtimes (stat, no reading).
 
-    One stat per YAML file and per source text: ~0.03 ms for one file, a few ms for a folder of thousands.
+    One stat per YAML file and per source text: ~0.03 ms for one file, ~4 ms for a folder of 2,750 files.
     """
     from bilat import __version__
 
     parts = [f"bilat {__version__} schema {DB_SCHEMA_VERSION}", str(data.resolve())]
+    lines: list[str] = []
     if data.is_dir():
-        root = len(str(data)) + 1
-        entries = sorted((entry.path, entry) for entry in _yaml_entries(str(data)))
-        parts.extend(_stat(path[root:], entry) for path, entry in entries)
-        folder = str(data / "sources")
+        _stat_tree(str(data), "", lines)
     else:
-        parts.append(_stat(data.name, data))
-        folder = str(data.parent / "sources")
+        lines.append(_stat(data.name, data))
+        _stat_sources(str(data.parent / "sources"), "", lines)
+    lines.sort()
+    return "\n".join(parts + lines)
+
+
+def _stat_tree(folder: str, prefix: str, lines: list[str]) -> None:
+    """Stat lines for every YAML file under `folder`, and for every entry of its sources/ folder, in one walk."""
     try:
-        texts = sorted((entry.name, entry) for entry in os.scandir(folder))
+        entries = list(os.scandir(folder))
     except OSError:
-        texts = []
-    parts.extend(_stat(name, entry) for name, entry in texts)
-    return "\n".join(parts)
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if name == "sources":
+                    _stat_sources(entry.path, "sources/", lines)
+                else:
+                    _stat_tree(entry.path, name + "/", lines)
+            elif entry.name.endswith((".yaml", ".yml")):
+                lines.append(_stat(name, entry))
+        except OSError:
+            continue
+
+
+def _stat_sources(folder: str, prefix: str, lines: list[str]) -> None:
+    """Stat lines for every entry of a sources folder (and the YAML files under its subfolders)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        lines.append(_stat(prefix + entry.name, entry))
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _stat_tree(entry.path, f"{prefix}{entry.name}/", lines)
+        except OSError:
+            continue
 
 
 def _stat(name: str, entry: os.DirEntry[str] | Path) -> str:
