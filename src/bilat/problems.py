@@ -61,7 +61,11 @@ class InvalidDataError(BilatError):
         self.problems = sorted(problems)
         first = str(self.problems[0]) if self.problems else (message or "invalid dataset")
         more = len(self.problems) - 1
-        summary = first if more <= 0 else f"{first} (and {more} more problem{'s' if more > 1 else ''}: bilat validate {self.problems[0].file})"
+        summary = (
+            first
+            if more <= 0
+            else f"{first} (and {more} more problem{'s' if more > 1 else ''}: bilat validate {self.problems[0].file})"
+        )
         super().__init__(message or summary)
 
 

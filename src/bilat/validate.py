@@ -150,7 +150,11 @@ _REFERENCES: dict[str, tuple[list[tuple[tuple[str, ...], str]], list[tuple[str, 
     "people": ([(("roles", "*", "organisation"), "organisations")], [_EVIDENCE, ("roles", "*", "evidence")]),
     "organisations": ([], [_EVIDENCE]),
     "events": (
-        [(("participants", "*", "person"), "people"), (("organisations", "*"), "organisations"), (("part_of",), "events")],
+        [
+            (("participants", "*", "person"), "people"),
+            (("organisations", "*"), "organisations"),
+            (("part_of",), "events"),
+        ],
         [_EVIDENCE],
     ),
     "agreements": (
