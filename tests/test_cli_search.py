@@ -85,3 +85,19 @@ def test_table_and_plain_output(real: Path) -> None:
     first = out.splitlines()[0].split("\t")
     assert first[:2] == ["agreement", "pk-by-readmission-agreement"]
     assert "**Readmission**" in out
+
+
+@pytest.mark.parametrize(("typed", "other"), [("defence", "defense"), ("labour", "labor"), ("150000", "150,000")])
+def test_british_and_american_spellings_and_numbers_find_the_same_records(real: Path, typed: str, other: str) -> None:
+    ids = {h["id"] for h in _hits(typed, "--limit", "100")}
+    assert ids and ids == {h["id"] for h in _hits(other, "--limit", "100")}
+
+
+def test_plain_words_become_variant_queries() -> None:
+    from bilat.query import plain_words_query
+
+    assert plain_words_query("labour mobility") == '("labour" OR "labor") "mobility"'
+    assert plain_words_query("150,000") == '"150 000"'
+    assert plain_words_query("150000") == '("150000" OR "150 000")'
+    for syntax in ('"skilled workers"', "roadm*", "a OR b", "title:roadmap", "NOT x"):
+        assert plain_words_query(syntax) is None

@@ -136,7 +136,7 @@ def test_piped_tsv_of_the_installed_script_reads_back(hostile: Path) -> None:
 
 def test_data_on_stdout_notes_on_stderr(hostile: Path) -> None:
     # The first run builds the database and the query is reinterpreted: neither may touch stdout.
-    proc = shell("bilat search 'US-UK' --format json")
+    proc = shell("bilat search '\"US-UK' --format json")  # an unbalanced quote: searched as words, with a note
     assert proc.returncode == 0, proc.stderr
     hits = json.loads(proc.stdout)
     assert [h["id"] for h in hits] == [HOSTILE_ID]

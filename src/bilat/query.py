@@ -259,15 +259,62 @@ def fts_words(text: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
+# British and American spellings the sources mix ("labour"/"labor", "defence"/"defense"): a plain word finds both.
+_SPELLINGS = dict(
+    pair
+    for uk, us in (
+        ("labour", "labor"),
+        ("defence", "defense"),
+        ("organisation", "organization"),
+        ("programme", "program"),
+        ("centre", "center"),
+        ("favour", "favor"),
+        ("honour", "honor"),
+        ("licence", "license"),
+        ("harmonisation", "harmonization"),
+        ("modernisation", "modernization"),
+        ("standardisation", "standardization"),
+        ("cooperation", "co-operation"),
+    )
+    for pair in ((uk, us), (us, uk))
+)
+_PLAIN_WORD = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|[^\W\d_][\w'’-]*|\d+)$")
+_OPERATORS = frozenset(("AND", "OR", "NOT", "NEAR"))
+
+
+def plain_words_query(text: str) -> str | None:
+    """A query of plain words, as FTS5 syntax that also finds the other spelling and the other way to write a number.
+
+    `labour` -> ("labour" OR "labor"); `150,000` and `150000` -> ("150 000" OR "150000").  None when the text uses
+    search syntax (quotes, *, operators, column:word) or anything else: it is then searched as the user wrote it.
+    """
+    words = text.split()
+    if not words or any(w in _OPERATORS or not _PLAIN_WORD.match(w) for w in words):
+        return None
+    terms = []
+    for word in words:
+        variants = [word]
+        if word[0].isdigit():  # "150,000" is indexed as the words 150 000; a number typed without commas is both
+            digits = word.replace(",", "")
+            grouped = f"{int(digits):,}".replace(",", " ")
+            variants = [grouped] if "," in word else ([digits, grouped] if grouped != digits else [digits])
+        elif word.lower() in _SPELLINGS:
+            variants.append(_SPELLINGS[word.lower()])
+        quoted = ['"' + v.replace('"', '""') + '"' for v in variants]
+        terms.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+    return " ".join(terms)
+
+
 def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int | None = 20) -> SearchResult:
     """Full-text search, ranked by bm25 (titles first); a query FTS5 cannot parse is retried as plain words."""
     if not text.strip():
         raise UsageError("search: the query is empty")
     if not re.search(r"\w", text):  # '""', '*', '🙂': FTS5 accepts some of these but they can never match
         raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
+    query = plain_words_query(text) or text
     try:
-        hits, matches, ranked = _run_search(conn, text, filters, limit)
-        return SearchResult(hits, text, False, matches, ranked)
+        hits, matches, ranked = _run_search(conn, query, filters, limit)
+        return SearchResult(hits, query, False, matches, ranked)
     except sqlite3.OperationalError:
         pass  # not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words
     fallback = fts_words(text)
