@@ -114,7 +114,14 @@ _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
         "id",
     ),
     "people": (
-        (("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"), ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("name", "TEXT"),
+            ("country", "TEXT"),
+            ("aliases", "TEXT"),
+            ("data_file", "TEXT"),
+            ("search_names", "TEXT"),  # the name and every alias, as search finds them
+        ),
         "id",
     ),
     "person_aliases": ((("person_id", "TEXT"), ("alias", "TEXT")), None),
@@ -123,7 +130,14 @@ _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
         None,
     ),
     "organisations": (
-        (("id", "TEXT"), ("name", "TEXT"), ("country", "TEXT"), ("aliases", "TEXT"), ("data_file", "TEXT")),
+        (
+            ("id", "TEXT"),
+            ("name", "TEXT"),
+            ("country", "TEXT"),
+            ("aliases", "TEXT"),
+            ("data_file", "TEXT"),
+            ("search_names", "TEXT"),
+        ),
         "id",
     ),
     "events": (
@@ -222,19 +236,8 @@ _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
         (("code", "TEXT"), ("alpha3", "TEXT"), ("name", "TEXT"), ("official_name", "TEXT"), ("demonym", "TEXT")),
         "code",
     ),
-    "search_index": (
-        (
-            ("record_type", "TEXT"),
-            ("record_id", "TEXT"),
-            ("date_start", "TEXT"),
-            ("title", "TEXT"),
-            ("summary", "TEXT"),
-            ("evidence", "TEXT"),
-            ("names", "TEXT"),
-            ("places", "TEXT"),
-        ),
-        None,
-    ),
+    # One row per searchable record (in date order); the text it is found by is the view search_text.
+    "search_index": ((("record_type", "TEXT"), ("record_id", "TEXT"), ("date_start", "TEXT"), ("title", "TEXT")), None),
     "_meta": ((("key", "TEXT"), ("value", "TEXT")), "key"),
     # What the database was built from: for the incremental rebuild.
     "_data_files": ((("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER")), "name"),
@@ -339,7 +342,7 @@ _VIEWS = {
 FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
 _FTS_DDL = (
     "create virtual table search_index_fts using fts5 (title, summary, evidence, names, places, "
-    "tokenize='porter unicode61 remove_diacritics 2', content='search_index')"
+    "tokenize='porter unicode61 remove_diacritics 2', content='search_text', content_rowid='key')"
 )
 
 
@@ -464,7 +467,7 @@ class _Rows:
             if text is not None:
                 self.texts[s.id] = normalise(text)
         for p in ds.people:
-            add("people", (p.id, p.name, p.country, _json(p.aliases), name))
+            add("people", (p.id, p.name, p.country, _json(p.aliases), name, " ".join([p.name, *p.aliases])))
             for alias in p.aliases:
                 add("person_aliases", (p.id, alias))
             for i, r in enumerate(p.roles):
@@ -472,7 +475,7 @@ class _Rows:
                 self.evidence("person", p.id, f"roles[{i}]", r.evidence)
             self.evidence("person", p.id, "", p.evidence)
         for o in ds.organisations:
-            add("organisations", (o.id, o.name, o.country, _json(o.aliases), name))
+            add("organisations", (o.id, o.name, o.country, _json(o.aliases), name, " ".join([o.name, *o.aliases])))
             self.evidence("organisation", o.id, "", o.evidence)
         for e in ds.events:
             start, end = date_range(e.date)
@@ -972,74 +975,115 @@ def _words(*parts: str) -> str:
     return "nullif(trim(" + " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) + "), '')"
 
 
-# Search text: what each kind of record is found by (its own words, and the names and places it involves).
+def _names(alias: str) -> str:
+    """A person's or an organisation's name and every alias, as SQL."""
+    return f"{alias}.search_names"
+
+
+_COUNTRY_NAMES = "c.name || ' ' || c.code || ' ' || coalesce(c.alpha3, '') || ' ' || coalesce(c.demonym, '')"
 _EVIDENCE_OF = "(select group_concat(quote, ' ') from evidence e where e.record_id = {id})"
 _AGREEMENT_NAMES = _words(
-    """(select group_concat(n.names, ' ') from agreement_institutions i join names_of n
-        on n.id = i.organisation_id where i.agreement_id = a.id)""",
-    """(select group_concat(n.names, ' ') from status_steps s join event_participants p
-        on p.event_id = s.event_id join names_of n on n.id = p.person_id where s.agreement_id = a.id)""",
-    """(select group_concat(c.names, ' ') from agreement_parties p join country_names c on c.code = p.country
-        where p.agreement_id = a.id)""",
+    f"""(select group_concat({_names("o")}, ' ') from agreement_institutions i
+         join organisations o on o.id = i.organisation_id where i.agreement_id = a.id)""",
+    f"""(select group_concat({_names("p")}, ' ') from status_steps st join event_participants x
+         on x.event_id = st.event_id join people p on p.id = x.person_id where st.agreement_id = a.id)""",
+    f"""(select group_concat({_COUNTRY_NAMES}, ' ') from agreement_parties x join countries c on c.code = x.country
+         where x.agreement_id = a.id)""",
 )
 _EVENT_NAMES = _words(
-    """(select group_concat(n.names, ' ') from event_participants p join names_of n on n.id = p.person_id
-        where p.event_id = ev.id)""",
-    """(select group_concat(n.names, ' ') from event_organisations o join names_of n
-        on n.id = o.organisation_id where o.event_id = ev.id)""",
-    """(select group_concat(c.names, ' ') from event_countries ec join country_names c
-        on c.code = ec.country where ec.event_id = ev.id)""",
+    f"""(select group_concat({_names("p")}, ' ') from event_participants x join people p on p.id = x.person_id
+         where x.event_id = ev.id)""",
+    f"""(select group_concat({_names("o")}, ' ') from event_organisations x join organisations o
+         on o.id = x.organisation_id where x.event_id = ev.id)""",
+    f"""(select group_concat({_COUNTRY_NAMES}, ' ') from event_countries x join countries c on c.code = x.country
+         where x.event_id = ev.id)""",
 )
-_SEARCH_ROWS = f"""
-    select 'agreement' as record_type, a.id as record_id, a.date_start, a.title, a.summary,
-      {_EVIDENCE_OF.format(id="a.id")} as evidence, {_AGREEMENT_NAMES} as names,
-      (select group_concat(e.place, ' ') from status_steps s join events e on e.id = s.event_id
-         where s.agreement_id = a.id) as places
-    from agreements a {{only_a}}
+# What each kind of searchable record is found by: its own words, and the names and places it involves.
+_SEARCH_TEXT: dict[str, tuple[str, str, tuple[str, str, str, str]]] = {
+    # record_type -> (table, alias, (summary, evidence, names, places))
+    "agreement": (
+        "agreements a",
+        "a",
+        (
+            "a.summary",
+            _EVIDENCE_OF.format(id="a.id"),
+            _AGREEMENT_NAMES,
+            """(select group_concat(ev.place, ' ') from status_steps st join events ev on ev.id = st.event_id
+                where st.agreement_id = a.id)""",
+        ),
+    ),
+    "event": ("events ev", "ev", ("ev.summary", _EVIDENCE_OF.format(id="ev.id"), _EVENT_NAMES, "ev.place")),
+    "follow_up": ("follow_ups f", "f", ("f.outcome", _EVIDENCE_OF.format(id="f.id"), "null", "f.place")),
+}
+
+
+def _search_text(*, by_record: bool, after: str = "", only: str = "") -> str:
+    """SQL for (key, record_type, record_id, title, summary, evidence, names, places) of every searchable record.
+
+    by_record=False drives from search_index (a lookup by key: the view FTS5 reads for snippets), for the
+    records whose ids the SQL `only` gives if given; by_record=True from the records' tables, for the keys
+    above `after` (a full pass: their rows in storage order, far fewer page reads).
+    """
+    arms = []
+    for kind, (table, alias, text) in _SEARCH_TEXT.items():
+        named = ", ".join(f"{expr} as {name}" for expr, name in zip(text, FTS_COLUMNS[1:], strict=True))
+        columns = f"s.rowid as key, s.record_type, s.record_id, s.title, {named}"
+        if by_record:
+            source = f"{table} cross join search_index s on s.record_id = {alias}.id and s.record_type = '{kind}'"
+            arms.append(f"select {columns} from {source} where s.rowid > {after}")
+        else:
+            where = f"s.record_type = '{kind}'" + (f" and s.record_id in ({only})" if only else "")
+            arms.append(f"select {columns} from search_index s join {table} on {alias}.id = s.record_id where {where}")
+    return " union all ".join(arms)
+
+
+# The text FTS5 indexes (external content: it is not stored twice) and shows in snippets.
+_VIEWS["search_text"] = _search_text(by_record=False)
+_SEARCH_ROWS = """
+    select 'agreement' as record_type, a.id as record_id, a.date_start, a.title from agreements a {only_a}
     union all
-    select 'event', ev.id, ev.date_start, ev.title, ev.summary, {_EVIDENCE_OF.format(id="ev.id")}, {_EVENT_NAMES},
-      ev.place
-    from events ev {{only_e}}
+    select 'event', ev.id, ev.date_start, ev.title from events ev {only_e}
     union all
-    select 'follow_up', f.id, (select date_start from events where id = f.event_id), f.description, f.outcome,
-      {_EVIDENCE_OF.format(id="f.id")}, null, f.place
-    from follow_ups f {{only_f}}"""
+    select 'follow_up', f.id, (select date_start from events where id = f.event_id), f.description
+    from follow_ups f {only_f}"""
 
 
 def _index_search(conn: sqlite3.Connection, selected: str | None) -> None:
-    """Fill search_index (and its FTS5 index) for every record, or for the records whose ids `selected` gives.
+    """Index every record for search, or the records whose ids `selected` gives (SQL).
 
     Rows go in date order, so rowid order is date order (a full build's; rows rewritten by an incremental
     rebuild go last): search ranks only the most recent matches of a very common word.
     """
     first = conn.execute("select coalesce(max(rowid), 0) from search_index").fetchone()[0]
-    conn.execute(
-        "create temp table names_of as select id, name || ' ' || "
-        "coalesce((select group_concat(value, ' ') from json_each(aliases)), '') as names "
-        "from (select id, name, aliases from people union all select id, name, aliases from organisations)"
-    )
-    conn.execute("create index temp.names_of_id on names_of(id)")
-    conn.execute(
-        "create temp table country_names as select code, name || ' ' || code || ' ' || "
-        "coalesce(alpha3, '') || ' ' || coalesce(demonym, '') as names from countries"
-    )
-    conn.execute("create index temp.country_names_code on country_names(code)")
     rows = _SEARCH_ROWS.format(
         only_a=f"where a.id in ({selected})" if selected else "",
         only_e=f"where ev.id in ({selected})" if selected else "",
         only_f=f"where f.id in ({selected})" if selected else "",
     )
     conn.execute(
-        "insert into search_index (record_type, record_id, date_start, title, summary, evidence, names, places) "
+        "insert into search_index (record_type, record_id, date_start, title) "
         f"select * from ({rows}) order by date_start, record_type, record_id"  # undated first: the oldest
     )
-    conn.execute("drop table temp.names_of")
-    conn.execute("drop table temp.country_names")
+    # The same text as the view search_text, gathered record table by record table, then indexed in key order.
+    cols = ", ".join(FTS_COLUMNS)
+    conn.execute(f"create temp table search_rows (key integer primary key, {cols})")
+    conn.execute(
+        f"insert into temp.search_rows select key, {cols} from ({_search_text(by_record=True, after='?')})",
+        (first, first, first),
+    )
+    conn.execute(f"insert into search_index_fts (rowid, {cols}) select key, {cols} from temp.search_rows order by key")
+    conn.execute("drop table temp.search_rows")
+
+
+def _unindex_search(conn: sqlite3.Connection, selected: str) -> None:
+    """Take the records whose ids `selected` gives out of the search index: before any of their rows change,
+    since FTS5 forgets a text only when told exactly what it was."""
     cols = ", ".join(FTS_COLUMNS)
     conn.execute(
-        f"insert into search_index_fts (rowid, {cols}) select rowid, {cols} from search_index where rowid > ?",
-        (first,),
+        f"insert into search_index_fts (search_index_fts, rowid, {cols}) "
+        f"select 'delete', key, {cols} from ({_search_text(by_record=False, only=selected)})"
     )
+    conn.execute(f"delete from search_index where record_id in ({selected})")
 
 
 # ---------------------------------------------------------------- incremental rebuild
@@ -1092,7 +1136,12 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
             f"insert or ignore into touched_ids select id from [{table}] "
             "where data_file in (select name from touched_files)"
         )
-    # Out with the old rows (the search index waits: FTS5 needs the old text to forget it).
+    # Every record whose derived columns or search text may change: out of the search index first, while
+    # search_text still gives the text it was indexed with.
+    conn.execute("create temp table affected (id text primary key)")
+    conn.execute(f"insert or ignore into affected {_affected_sql()}")
+    _unindex_search(conn, "select id from temp.affected")
+    # Out with the old rows.
     for table, children in _CHILDREN.items():
         old = f"select id from [{table}] where data_file in (select name from touched_files)"
         for child, key in children:
@@ -1108,15 +1157,9 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
         for table in _CHILDREN:
             rows = result.rows.get(table, ())
             conn.executemany("insert or ignore into touched_ids values (?)", [(r[0],) for r in rows])
-    # Every record whose derived columns or search text may have changed.
-    conn.execute("create temp table affected (id text primary key)")
+    # The new records too.  Nothing else can depend on a new id: it would have dangled in the last good build,
+    # or be a duplicate (the checks below refuse that).
     conn.execute(f"insert or ignore into affected {_affected_sql()}")
-    cols = ", ".join(FTS_COLUMNS)
-    conn.execute(
-        f"insert into search_index_fts (search_index_fts, rowid, {cols}) "
-        f"select 'delete', rowid, {cols} from search_index where record_id in (select id from affected)"
-    )
-    conn.execute("delete from search_index where record_id in (select id from affected)")
     report("checking references and quotes", phase=True)
     offending |= _check(conn, pending)
     if offending:
@@ -1124,6 +1167,8 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
     _update_countries(conn)
     _derive(conn, "select id from temp.affected")
     report("updating the search index", phase=True)
+    if conn.execute("select 1 from search_index where record_id in (select id from temp.affected)").fetchone():
+        raise RuntimeError("a record to index again is still in the search index")  # pragma: no cover - a bug
     _index_search(conn, "select id from temp.affected")
     for name in ("touched_files", "touched_ids", "affected"):
         conn.execute(f"drop table temp.{name}")

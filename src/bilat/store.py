@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from bilat.compile import BuildReport
 
-DB_SCHEMA_VERSION = "3"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "4"  # bump when the compiled tables change: older databases are rebuilt
 Warn = Callable[[str], None]
 
 
