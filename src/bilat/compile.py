@@ -769,7 +769,7 @@ def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
     conn.execute("pragma cache_size = -131072")  # 128 MiB of page cache: index builds stay in memory
-    conn.execute("pragma temp_store = memory")
+    conn.execute("pragma temp_store = file")  # the search text is gathered in a temp table: on disk, not in RAM
 
 
 def _full(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, report: _Reporter) -> dict[str, int]:
