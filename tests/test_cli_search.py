@@ -60,12 +60,20 @@ def test_filters_apply_to_search(real: Path) -> None:
 
 
 def test_unparseable_query_is_searched_as_words_with_a_note(real: Path) -> None:
-    result = cli("search", '"unbalanced labour', "--format", "json")
+    result = cli("search", '"readmission', "--format", "json")
     assert result.exit_code == 0
     assert result.stderr.startswith("note: ")
-    assert json.loads(result.stdout) == []  # the two words never stand side by side
-    result = cli("search", "co-operation", "--format", "json")
-    assert result.exit_code == 0
+    assert "pk-by-readmission-agreement" in [h["id"] for h in json.loads(result.stdout)]
+
+
+def test_unparseable_query_whose_words_match_nothing_is_a_usage_error(real: Path) -> None:
+    result = cli("search", '"unbalanced labour', "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: search: '\"unbalanced labour' is not valid search syntax (unterminated string) and its words match "
+        'nothing; quote a phrase whole ("...") or drop the special characters\n'
+    )
 
 
 def test_nothing_searchable_is_a_usage_error(real: Path) -> None:

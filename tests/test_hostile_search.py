@@ -151,13 +151,18 @@ def test_the_documented_syntax_still_works_without_a_note(hostile: Path, query: 
 def test_sql_injection_is_only_words(hostile: Path) -> None:
     before = _rows()
     result = cli("search", "x'; DROP TABLE agreements; --", "--format", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # not search syntax, and its words match nothing: refused, nothing run
+    assert result.stderr.startswith("error: search: ") and "is not valid search syntax" in result.stderr
     assert _rows() == before
     assert cli("list", "--format", "json").exit_code == 0
 
 
-def test_a_long_query_gets_a_short_note(hostile: Path) -> None:
+def test_a_long_query_gets_a_short_message(hostile: Path) -> None:
     result = cli("search", "NOT " * 1250 + "labour")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: search: ")
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 400
+    result = cli("search", '"' + "readmission " * 1000)  # unbalanced, long, and its words do match
     assert result.exit_code == 0
     assert result.stderr.startswith("note: ")
     assert result.stderr.count("\n") == 1 and len(result.stderr) < 400

@@ -315,16 +315,22 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
     try:
         hits, matches, ranked = _run_search(conn, query, filters, limit)
         return SearchResult(hits, query, False, matches, ranked)
-    except sqlite3.OperationalError:
-        pass  # not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words
+    except sqlite3.OperationalError as exc:
+        # Not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words.
+        problem = str(exc).removeprefix("fts5: ")
     fallback = fts_words(text)
     if not fallback:
         raise UsageError(f"search: nothing searchable in {text[:80]!r} (no words in it)")
     try:
         hits, matches, ranked = _run_search(conn, fallback, filters, limit)
-        return SearchResult(hits, fallback, True, matches, ranked)
     except sqlite3.OperationalError as exc:
         raise UsageError(f"search: cannot search for {text[:80]!r}: {exc}") from None
+    if not hits:  # neither as written nor as plain words: the query itself is the problem
+        raise UsageError(
+            f"search: {text[:80]!r} is not valid search syntax ({problem}) and its words match nothing; "
+            'quote a phrase whole ("...") or drop the special characters'
+        )
+    return SearchResult(hits, fallback, True, matches, ranked)
 
 
 def _run_search(
