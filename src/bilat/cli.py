@@ -361,23 +361,8 @@ def summary_command(
     )()
 
 
-@app.command("summarise", hidden=True)
-def summarise_command(
-    country: CountryOpt = None,
-    status: StatusOpt = None,
-    kind: KindOpt = None,
-    sector: SectorOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    fmt: FormatOpt = None,
-) -> None:
-    """Same as summary.
-
-    \b
-    Example:
-      bilat summarise --country belarus
-    """
-    summary_command(country, status, kind, sector, since, until, fmt)
+# `summarise` is the same command under its British name (hidden from the list, shown by `bilat summarise --help`).
+app.command("summarise", hidden=True)(summary_command)
 
 
 # ---------------------------------------------------------------- timeline
