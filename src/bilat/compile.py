@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 from collections import deque
@@ -633,12 +634,13 @@ def _read_files(data: Path, names: list[str], paths: list[Path]) -> Iterator[_Fi
     """Every file's rows, in order; in worker processes for a big dataset (a few files in flight at a time)."""
     tasks = [(data, path, name) for path, name in zip(paths, names, strict=True)]
     size = sum(_size(p) for p in paths)
-    workers = min(os.cpu_count() or 1, len(tasks), 8)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(cpus, len(tasks), 8)
     if workers < 2 or size < PARALLEL_BYTES:
         yield from map(_read_file, tasks)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork where it is safe (Linux: the workers start at once, with everything imported); spawn elsewhere.
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     pool = context.Pool(workers)
     try:
         pending: deque[Any] = deque()
