@@ -184,52 +184,62 @@ def list_agreements(
         sql += " limit ?"
         params = [*params, limit]
     rows = conn.execute(sql, params).fetchall()
-    return [_agreement_record(conn, row) for row in rows]
+    return _agreement_records(conn, rows)
 
 
-def _agreement_record(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
-    sources = [
-        r[0]
-        for r in conn.execute(
-            "select source_id from evidence where record_id = ? group by source_id order by min(rowid)", (row["id"],)
-        )
+def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Rows of `agreements` as list records; their sources, institutions and date precision in a few queries."""
+    sources: dict[str, list[str]] = {}
+    institutions: dict[str, list[str]] = {}
+    last_step: dict[str, tuple[str, str, str]] = {}
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = _marks(chunk)
+        for rid, source in conn.execute(
+            f"select record_id, source_id from evidence where record_id in ({marks}) "
+            "group by record_id, source_id order by record_id, min(rowid)",
+            chunk,
+        ):
+            sources.setdefault(rid, []).append(source)
+        for aid, name in conn.execute(
+            "select i.agreement_id, o.name from agreement_institutions i join organisations o "
+            f"on o.id = i.organisation_id where i.agreement_id in ({marks}) order by i.rowid",
+            chunk,
+        ):
+            institutions.setdefault(aid, []).append(name)
+        for aid, step_date, event_date, precision in conn.execute(
+            "select s.agreement_id, s.date, e.date, e.date_precision from status_steps s join events e "
+            f"on e.id = s.event_id where s.agreement_id in ({marks}) and s.date is not null order by s.seq",
+            chunk,
+        ):
+            last_step[aid] = (step_date, event_date, precision)
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "date": row["date"],
+            "date_precision": _date_precision(row["date"], last_step.get(row["id"])),
+            "first_date": row["first_date"],
+            "parties": _list(row["parties"]),
+            "sectors": _list(row["sectors"]),
+            "institutions": institutions.get(row["id"], []),
+            "figures": [f"{f['value']:,} {f['unit']}" for f in _list(row["figures"])],
+            "quantity": row["quantity"],
+            "summary": row["summary"],
+            "sources": sources.get(row["id"], []),
+        }
+        for row in rows
     ]
-    institutions = [
-        r[0]
-        for r in conn.execute(
-            "select o.name from agreement_institutions i join organisations o on o.id = i.organisation_id "
-            "where i.agreement_id = ? order by i.rowid",
-            (row["id"],),
-        )
-    ]
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "date": row["date"],
-        "date_precision": _status_precision(conn, row["id"], row["date"]),
-        "first_date": row["first_date"],
-        "parties": _list(row["parties"]),
-        "sectors": _list(row["sectors"]),
-        "institutions": institutions,
-        "figures": [f"{f['value']:,} {f['unit']}" for f in _list(row["figures"])],
-        "quantity": row["quantity"],
-        "summary": row["summary"],
-        "sources": sources,
-    }
 
 
-def _status_precision(conn: sqlite3.Connection, agreement_id: str, date: str | None) -> str | None:
-    """The precision of an agreement's date: `reported` when it is only the date of the report of its event."""
+def _date_precision(date: str | None, last_step: tuple[str, str, str] | None) -> str | None:
+    """day, month or year; `reported` when the date is only that of the report of its event."""
     if not date:
         return None
-    row = conn.execute(
-        "select e.date, e.date_precision from status_steps s join events e on e.id = s.event_id "
-        "where s.agreement_id = ? and s.date is not null order by s.seq desc limit 1",
-        (agreement_id,),
-    ).fetchone()
-    if row and row[0] == date and row[1] == "reported":
+    if last_step and last_step[0] == date and last_step[1] == date and last_step[2] == "reported":
         return "reported"
     return _precision(date)
 

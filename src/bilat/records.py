@@ -18,11 +18,14 @@ class SourceNumbers:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.order: list[str] = []
+        self._numbers: dict[str, int] = {}
 
     def cite(self, source_id: str) -> int:
-        if source_id not in self.order:
+        number = self._numbers.get(source_id)
+        if number is None:
             self.order.append(source_id)
-        return self.order.index(source_id) + 1
+            number = self._numbers[source_id] = len(self.order)
+        return number
 
     def listing(self) -> list[dict[str, Any]]:
         out = []
