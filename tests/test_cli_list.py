@@ -153,3 +153,17 @@ def test_installed_script_head_has_no_traceback(real: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 1
     assert proc.stderr == ""
+
+
+def test_date_precision_says_when_only_the_report_date_is_known(real: Path) -> None:
+    records = {r["id"]: r for r in json.loads(cli("list", "--format", "json").stdout)}
+    assert records["pk-by-readmission-agreement"]["date_precision"] == "reported"
+    assert records["pk-by-roadmap-2025-2027"]["date_precision"] == "day"
+    assert records["pk-be-military-relations-2022"]["date_precision"] == "month"
+    assert records["navttc-ripo-mou"]["date"] is None and records["navttc-ripo-mou"]["date_precision"] is None
+
+
+def test_empty_csv_keeps_the_full_header(real: Path) -> None:
+    empty = cli("list", "--country", "belgium", "--status", "signed", "--format", "csv").stdout
+    full = cli("list", "--format", "csv").stdout
+    assert empty == full.splitlines()[0] + "\n"
