@@ -626,8 +626,7 @@ class _Note:
         else:
             first, last = self.span(shown)
             span = first if first == last else f"{first} to {last}"
-            count = len(roots)
-            text = f"{parties}, {span}: {count} engagement{'s' * (count != 1)} on record"
+            text = f"{parties}, {span}: {_engagement_count(len(roots), len(shown))}"
             if not roots:
                 agreements = {aid for aid, _ in self.outcome_steps([])}
                 text = f"{parties}: {len(agreements)} agreement{'s' * (len(agreements) != 1)} on record"
@@ -670,7 +669,7 @@ class _Note:
             first, last = self.span(shown)
             latest = self.ev(roots[-1])
             text = (
-                f"{len(roots)} engagements on record, {first} to {last}; the latest: "
+                f"{_engagement_count(len(roots), len(self.focal))}, {first} to {last}; the latest: "
                 f"{_strip_period(first_sentence(latest['summary']))} ({when(latest)}; {where(latest)})."
             )
             lines.append(_statement(text, latest["sources"]))
@@ -679,7 +678,10 @@ class _Note:
             sources: list[str] = []
             for r in roots:
                 ev = self.ev(r)
-                parts.append(f"{_strip_period(first_sentence(ev['summary']))} ({when(ev)}; {where(ev)}).")
+                sentence = _strip_period(first_sentence(ev["summary"]))
+                if sentence.startswith(("The ", "It ")):  # "The session, attended by...": say which session first
+                    sentence = f"{ev['title']}: {sentence[0].lower()}{sentence[1:]}"
+                parts.append(f"{sentence} ({when(ev)}; {where(ev)}).")
                 sources = _merge(sources, ev["sources"])
                 # Parts of this engagement dated more precisely than it (the day's meetings of a visit).
                 by_date: dict[str, list[str]] = {}
@@ -1022,6 +1024,12 @@ class _Note:
                 }
             )
         return out
+
+
+def _engagement_count(top_level: int, listed: int) -> str:
+    """ "3 engagements on record (6 with the meetings within them)": visits hold meetings, both are listed."""
+    text = f"{top_level} engagement{'s' * (top_level != 1)} on record"
+    return text + (f" ({listed} with the meetings within them)" if listed > top_level else "")
 
 
 def _noun_kind(kind: str) -> str:

@@ -428,7 +428,7 @@ def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[s
     out["total"] = [
         {
             "key": "agreements",
-            "label": "agreements",
+            "label": "agreements and commitments",
             "count": conn.execute(f"select count(*) from {base} a", params).fetchone()[0],
         }
     ]

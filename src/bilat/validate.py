@@ -188,7 +188,7 @@ def _with_message(p: Problem, message: str) -> Problem:
     return Problem(p.file, p.line, p.column, p.path, message)
 
 
-def _short(text: str, limit: int = 60) -> str:
+def _short(text: str, limit: int = 200) -> str:
     text = normalise(text)
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
