@@ -167,3 +167,13 @@ def test_empty_csv_keeps_the_full_header(real: Path) -> None:
     empty = cli("list", "--country", "belgium", "--status", "signed", "--format", "csv").stdout
     full = cli("list", "--format", "csv").stdout
     assert empty == full.splitlines()[0] + "\n"
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "160"])
+def test_table_fits_the_terminal_and_loses_no_text(real: Path, monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    out = cli("list", "--country", "belarus", "--format", "table").stdout
+    assert all(len(line) <= int(columns) for line in out.splitlines())
+    words = set(out.split())
+    for record in json.loads(cli("list", "--country", "belarus", "--format", "json").stdout):
+        assert set(record["title"].split()) <= words, record["title"]

@@ -68,12 +68,12 @@ def list_agreements(
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
         Column("status", "status", no_wrap=True),
-        Column("kind", "kind"),
-        Column("parties", "parties"),
-        Column("title", "title", 60),
+        Column("kind", "kind", optional=True),
+        Column("parties", "parties", optional=True),
+        Column("title", "title", 60, min_width=20),
     ]
     if out_format == "table" and any(r["figures"] for r in records):
-        columns.append(Column("figures", "figures", 30))
+        columns.append(Column("figures", "figures", 30, optional=True))
     return lambda: write_records(
         records, out_format, columns, title=_plural(len(records), "agreement"), fields=LIST_FIELDS
     )
@@ -98,9 +98,9 @@ def search(
     columns = [
         Column("type", "type", no_wrap=True),
         Column("id", "id", no_wrap=True),
-        Column("date", "date", no_wrap=True),
-        Column("title", "title", 50),
-        Column("snippet", "match", 70),
+        Column("date", "date", no_wrap=True, optional=True),
+        Column("title", "title", 50, min_width=20),
+        Column("snippet", "match", 70, min_width=20),
     ]
 
     def render() -> None:
@@ -177,11 +177,11 @@ def timeline(connect: Connect, filters: dict[str, Any], *, limit: int | None = N
     entries = entries_of(conn, _filters(conn, filters), limit=limit)
     columns = [
         Column("date", "date", no_wrap=True),
-        Column("date_precision", "precision", no_wrap=True),
+        Column("date_precision", "precision", no_wrap=True, optional=True),
         Column("type", "type", no_wrap=True),
         Column("status", "status", no_wrap=True),
-        Column("id", "id", no_wrap=True),
-        Column("title", "title", 70),
+        Column("id", "id", no_wrap=True, optional=True),
+        Column("title", "title", 70, min_width=20),
     ]
     return lambda: write_records(
         entries,

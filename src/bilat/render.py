@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from bilat.problems import UsageError
@@ -27,6 +27,8 @@ class Column:
     header: str
     max_width: int | None = None
     no_wrap: bool = False  # ids, dates and statuses are never split across lines in a table
+    min_width: int = 10  # a wrapping column keeps at least this width
+    optional: bool = False  # left out of a table when the terminal is too narrow for every column
 
 
 def color_allowed(stream: IO[str]) -> bool:
@@ -133,14 +135,40 @@ def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO
     from rich.text import Text
 
     con = console(out)
+    columns = _fitting(records, list(columns), con.width)
     table = Table(title=title, box=box.SIMPLE_HEAD, highlight=False, title_justify="left", pad_edge=False)
     for c in columns:
-        table.add_column(c.header, max_width=c.max_width, overflow="fold", no_wrap=c.no_wrap)
+        table.add_column(
+            c.header,
+            max_width=c.max_width,
+            min_width=None if c.no_wrap else c.min_width,
+            overflow="fold",
+            no_wrap=c.no_wrap,
+            ratio=None if c.no_wrap else 1,
+        )
     for record in records:
         table.add_row(*(_text(record.get(c.field), Text) for c in columns))
     con.print(table)
     if not records:
         con.print(Text("(nothing matches)", style="dim"))
+
+
+def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -> list[Column]:
+    """The columns that fit `width`: optional ones are dropped, last first, until unwrapped ids fit beside the rest."""
+
+    def needed(cols: list[Column]) -> int:
+        total = 0
+        for c in cols:
+            widest = max((len(flat(r.get(c.field), "; ")) for r in records), default=0)
+            total += max(len(c.header), widest) if c.no_wrap else c.min_width
+        return total + 2 * len(cols)
+
+    while needed(columns) > width and any(c.optional for c in columns):
+        drop = next(c for c in reversed(columns) if c.optional)
+        columns = [c for c in columns if c is not drop]
+    if needed(columns) > width:  # still too wide: fold long ids too, rather than let Rich crop the text
+        columns = [replace(c, no_wrap=False, min_width=min(c.min_width, 8)) for c in columns]
+    return columns
 
 
 def _text(value: Any, text_cls: Any) -> Any:
