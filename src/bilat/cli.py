@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -166,8 +166,8 @@ def connect(*, silent: bool = False) -> Any:
 
 def _complete_countries(incomplete: str) -> list[str]:
     try:
-        conn = connect(silent=True)
-        rows = conn.execute("select name from countries order by name").fetchall()
+        with closing(connect(silent=True)) as conn:
+            rows = conn.execute("select name from countries order by name").fetchall()
     except Exception:  # completion must never fail loudly
         return []
     return [r[0].lower() for r in rows if r[0].lower().startswith(incomplete.lower())]
@@ -175,11 +175,11 @@ def _complete_countries(incomplete: str) -> list[str]:
 
 def _complete_ids(incomplete: str) -> list[str]:
     try:
-        conn = connect(silent=True)
-        rows = conn.execute(
-            "select id from agreements where id like ? union select id from events where id like ? limit 200",
-            (incomplete + "%", incomplete + "%"),
-        ).fetchall()
+        with closing(connect(silent=True)) as conn:
+            rows = conn.execute(
+                "select id from agreements where id like ? union select id from events where id like ? limit 200",
+                (incomplete + "%", incomplete + "%"),
+            ).fetchall()
     except Exception:
         return []
     return [r[0] for r in rows]

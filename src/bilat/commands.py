@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 Render = Callable[[], None]
@@ -62,8 +63,8 @@ def list_agreements(
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(fmt)
-    conn = connect()
-    records = query(conn, _filters(conn, filters), sort=sort, limit=limit)
+    with closing(connect()) as conn:
+        records = query(conn, _filters(conn, filters), sort=sort, limit=limit)
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -93,8 +94,8 @@ def search(
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(fmt)
-    conn = connect()
-    result = run_search(conn, query, _filters(conn, filters), limit=limit)
+    with closing(connect()) as conn:
+        result = run_search(conn, query, _filters(conn, filters), limit=limit)
     columns = [
         Column("type", "type", no_wrap=True),
         Column("id", "id", no_wrap=True),
@@ -122,7 +123,8 @@ def show(connect: Connect, record_id: str, *, fmt: str | None = None) -> Render:
     from bilat.render import choose_format
 
     out_format = choose_format(fmt, ("table", "json", "md"))
-    record = full_record(connect(), record_id)
+    with closing(connect()) as conn:
+        record = full_record(conn, record_id)
 
     def render() -> None:
         if out_format == "json":
@@ -146,8 +148,8 @@ def summary(connect: Connect, filters: dict[str, Any], *, fmt: str | None = None
     from bilat.render import Column, choose_format, write_json, write_records
 
     out_format = choose_format(fmt)
-    conn = connect()
-    counts = counts_of(conn, _filters(conn, filters))
+    with closing(connect()) as conn:
+        counts = counts_of(conn, _filters(conn, filters))
 
     def render() -> None:
         if out_format == "json":
@@ -173,8 +175,8 @@ def timeline(connect: Connect, filters: dict[str, Any], *, limit: int | None = N
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(fmt)
-    conn = connect()
-    entries = entries_of(conn, _filters(conn, filters), limit=limit)
+    with closing(connect()) as conn:
+        entries = entries_of(conn, _filters(conn, filters), limit=limit)
     columns = [
         Column("date", "date", no_wrap=True),
         Column("date_precision", "precision", no_wrap=True, optional=True),
@@ -199,7 +201,8 @@ def brief(connect: Connect, target: str, *, fmt: str | None = None, output: str 
     out_format = choose_format(fmt, ("table", "md", "json"))
     if out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
-    note = compose(connect(), target)
+    with closing(connect()) as conn:
+        note = compose(conn, target)
 
     def render() -> None:
         from bilat.brief_render import write_note

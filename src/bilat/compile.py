@@ -43,7 +43,7 @@ from bilat import __version__
 from bilat.load import display_name, read_documents
 from bilat.model import Dataset, Evidence
 from bilat.problems import InvalidDataError, Problem
-from bilat.store import DB_SCHEMA_VERSION, data_files, fingerprint, sources_folder
+from bilat.store import DB_SCHEMA_VERSION, connect_readonly, data_files, fingerprint, sources_folder
 from bilat.validate import SECTIONS, Checker, check_dataset, normalise
 
 Progress = Callable[[str], None]
@@ -1100,7 +1100,7 @@ class _Plan:
 def _incremental_plan(data: Path, db_path: Path, snapshot: _Snapshot) -> _Plan | None:
     """What to redo from the last good database, or None when a full build is due."""
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = connect_readonly(db_path)  # quotes the path: a '#' or '?' in it must not end the file name
     except sqlite3.Error:
         return None
     try:

@@ -133,8 +133,15 @@ def run(argv: list[str]) -> int | None:
         render = body(opts)
     except BilatError as exc:
         return _error(exc)
-    except Exception:
-        return None  # nothing written yet: Typer runs it again and deals with it (heals a damaged database)
+    except Exception as exc:
+        from bilat.store import is_damaged
+
+        if is_damaged(exc):
+            return None  # nothing written yet: Typer runs it again and heals the damaged database
+        _err(
+            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
+        )
+        return 70
     try:
         render()
     except BilatError as exc:

@@ -304,8 +304,8 @@ def plain_words_query(text: str) -> str | None:
     terms = []
     for word in words:
         variants = [word]
-        if word[0].isdigit():  # "150,000" is indexed as the words 150 000; a number typed without commas is both
-            digits = word.replace(",", "")
+        digits = word.replace(",", "")
+        if digits.isascii() and digits.isdecimal() and len(digits) <= 30:  # "150,000" is indexed as 150 000
             grouped = f"{int(digits):,}".replace(",", " ")
             variants = [grouped] if "," in word else ([digits, grouped] if grouped != digits else [digits])
         elif word.lower() in _SPELLINGS:
@@ -326,6 +326,8 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
         hits, matches, ranked = _run_search(conn, query, filters, limit)
         return SearchResult(hits, query, False, matches, ranked)
     except sqlite3.OperationalError as exc:
+        if str(exc).startswith("no such table"):
+            raise  # a damaged database, not the query: the CLI rebuilds it
         # Not FTS5 syntax ("unterminated string", "no such column: UK", "syntax error near ..."): plain words.
         problem = str(exc).removeprefix("fts5: ")
     fallback = fts_words(text)
@@ -334,6 +336,8 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
     try:
         hits, matches, ranked = _run_search(conn, fallback, filters, limit)
     except sqlite3.OperationalError as exc:
+        if str(exc).startswith("no such table"):
+            raise
         raise UsageError(f"search: cannot search for {text[:80]!r}: {exc}") from None
     if not hits:  # neither as written nor as plain words: the query itself is the problem
         raise UsageError(
@@ -444,8 +448,9 @@ def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = 
     e_where, e_params = filters.event_clause("e")
     step_dates = []
     step_params: list[Any] = []
-    if filters.since:
-        step_dates.append("s.date_start >= ?")  # a status change happens on its own date
+    if filters.since:  # a status change dated 2022-02 may have been on any day of that month
+        conn.create_function("span_end", 1, lambda d: date_bounds(d, "date")[1] if d else None, deterministic=True)
+        step_dates.append("span_end(s.date) >= ?")
         step_params.append(filters.since)
     if filters.until:
         step_dates.append("s.date_start <= ?")
@@ -456,9 +461,10 @@ def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = 
                  e.id as record_id, e.kind, e.title, null as status, e.place, e.countries as countries, null as event_id
           from events e where {e_where}
           union all
-          select s.date_start, 1, s.date, null, 'status', s.agreement_id, a.kind, a.title, s.status, null, a.parties,
-                 s.event_id
-          from status_steps s join agreements a on a.id = s.agreement_id
+          select s.date_start, 1, s.date,
+                 case when s.date = ev.date and ev.date_precision = 'reported' then 'reported' end,
+                 'status', s.agreement_id, a.kind, a.title, s.status, null, a.parties, s.event_id
+          from status_steps s join agreements a on a.id = s.agreement_id left join events ev on ev.id = s.event_id
           where s.date is not null and {_without_dates(a_where)}
                 {"and " + " and ".join(step_dates) if step_dates else ""}
         ) order by sort_date, sort_kind, record_id"""
