@@ -109,3 +109,10 @@ def test_plain_words_become_variant_queries() -> None:
     assert plain_words_query("150000") == '("150000" OR "150 000")'
     for syntax in ('"skilled workers"', "roadm*", "a OR b", "title:roadmap", "NOT x"):
         assert plain_words_query(syntax) is None
+
+
+@pytest.mark.parametrize("query", ["²", "①", "²abc", "1" * 5000])
+def test_odd_digits_and_huge_numbers_are_plain_words(real: Path, query: str) -> None:
+    result = cli("search", query, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []

@@ -57,3 +57,12 @@ def test_timeline_filters(real: Path) -> None:
     assert recent and all(e["date"] >= "2025-04" for e in recent)
     signed = json.loads(cli("timeline", "--status", "signed", "--format", "json").stdout)
     assert signed and all(e["type"] == "status" and e["status"] == "signed" for e in signed)
+
+
+def test_timeline_since_compares_status_changes_at_their_precision(real: Path) -> None:
+    entries = json.loads(cli("timeline", "--since", "2022-02-20", "--until", "2022-12-31", "--format", "json").stdout)
+    assert {(e["type"], e["id"]) for e in entries} >= {("status", "pk-be-military-relations-2022")}
+    readmission = [
+        e for e in json.loads(cli("timeline", "--format", "json").stdout) if e["id"] == "pk-by-readmission-agreement"
+    ]
+    assert readmission and readmission[0]["date_precision"] == "reported"

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from bilat.store import is_fresh, resolve
-from conftest import cli
+from conftest import cli, shell
 
 
 def test_build_reports_what_it_compiled(real: Path, isolated: Path) -> None:
@@ -113,3 +113,23 @@ def test_missing_data_file_is_a_clear_error(tmp_path: Path) -> None:
     result = cli("--data", str(tmp_path / "none.yaml"), "list")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "none.yaml: data file not found" in result.stderr
+
+
+def test_fallback_folder_must_be_private(mini: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    shared = tmp_path / "tmp"
+    env = {"XDG_CACHE_HOME": str(blocker), "TMPDIR": str(shared), "BILAT_DB": ""}
+    shared.mkdir()
+    planted = shared / f"bilat-{os.getuid()}"
+    planted.mkdir(mode=0o777)
+    planted.chmod(0o777)  # as if another user had made it for us
+    proc = shell("bilat list --format json", env=env)
+    assert proc.returncode == 3
+    assert "not safe to use as a database folder" in proc.stderr
+    planted.chmod(0o700)
+    proc = shell("bilat list --format json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: cannot write" in proc.stderr
+    forced = shell("bilat build", env=env)
+    assert forced.returncode == 0 and "built " in forced.stderr  # a forced build rebuilds, even in the fallback

@@ -180,3 +180,11 @@ def test_shipped_json_schema_matches_the_model() -> None:
 def test_yaml_names_the_schema_for_editors() -> None:
     first = (REAL_DATA / "agreements.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=agreements.schema.json"
+
+
+def test_each_problem_is_one_line_even_when_yaml_says_more(tmp_path: Path) -> None:
+    bad = tmp_path / "bin.yaml"
+    bad.write_bytes(b"\xff\xfe not text")
+    result = cli("validate", str(bad))
+    assert result.exit_code == 3
+    assert len(result.stdout.splitlines()) == 1 and "bin.yaml:1:1:" in result.stdout

@@ -16,7 +16,8 @@ import typer
 from typer.core import TyperGroup
 
 from bilat import __version__
-from bilat.problems import ExitCode, UsageError
+from bilat.problems import ExitCode, UsageError, say
+from bilat.problems import one_line as _one_line
 from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
 
 
@@ -82,11 +83,6 @@ def _one_line_errors() -> Iterator[None]:
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
-def _one_line(message: str) -> str:
-    """An error message on one line (a YAML reader error, for one, spans two)."""
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
-
-
 app = typer.Typer(
     cls=BilatGroup,
     name="bilat",
@@ -111,9 +107,7 @@ class State:
 state = State()
 
 
-def err(message: str) -> None:
-    """A message for the user, on stderr (never mixed with data)."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+err = say  # messages for the user go to stderr
 
 
 def _version(value: bool) -> None:
@@ -462,7 +456,7 @@ def validate_command(
     data = Path(file) if file else resolve(state.data, state.db).data
     problems = check_dataset(data)
     for problem in problems:
-        sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(_one_line(str(problem)) + "\n")  # one problem per line, whatever YAML said
     if problems:
         err(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {data}")
         raise typer.Exit(ExitCode.INVALID_DATA)

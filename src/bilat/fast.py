@@ -20,9 +20,11 @@ matrix of commands both ways and compares stdout, stderr and exit codes.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
+
+from bilat.problems import one_line as _one_line
+from bilat.problems import say as _err
 
 _ONE, _MANY, _INT, _FLAG = "one", "many", "int", "flag"
 Spec = dict[str, tuple[str, str]]  # option as typed -> (name, kind)
@@ -161,14 +163,6 @@ def _error(exc: Any) -> int:
     if exc.hint:
         _err(exc.hint)
     return int(exc.code)
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
-
-
-def _one_line(message: str) -> str:
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 def _connect(opts: _Options) -> Any:

@@ -26,8 +26,6 @@ from bilat.vocab import (
     STATUSES,
 )
 
-SCHEMA_VERSION = 1
-
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 

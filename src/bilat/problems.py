@@ -5,8 +5,19 @@ Cheap to import: the query path uses the exceptions.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from enum import IntEnum
+
+
+def one_line(message: str) -> str:
+    """A message on one line (a YAML reader error, for one, spans two)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def say(message: str) -> None:
+    """A message for the user, on stderr (never mixed with data)."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
 
 
 class ExitCode(IntEnum):

@@ -242,12 +242,21 @@ def rebuild(
             raise DatabaseError(f"{store.db}: cannot write the database ({why})") from None
         import tempfile  # only here: ~3 ms on every command otherwise
 
-        fallback = Path(tempfile.gettempdir()) / f"bilat-{_uid()}" / store.db.name
+        fallback = _private_folder(Path(tempfile.gettempdir()) / f"bilat-{_uid()}") / store.db.name
         warn(f"warning: cannot write {store.db.parent} ({why}); using {fallback} instead")
         store = Store(store.data, fallback, True)
-        if stored_fingerprint(fallback) == fingerprint(store.data):
+        if reason != "forced" and stored_fingerprint(fallback) == fingerprint(store.data):
             return store, None
         return store, _locked_build(store, warn, quiet=quiet, reason=reason)
+
+
+def _private_folder(folder: Path) -> Path:
+    """`folder` in the shared temp folder, made ours alone: refused when another user made it or can write to it."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    st = folder.stat()
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+        raise DatabaseError(f"{folder}: not safe to use as a database folder (owned or writable by another user)")
+    return folder
 
 
 def _in_folder(exc: OSError, folder: Path) -> bool:
