@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bilat.problems import NotFoundError, UsageError
+from bilat.query import date_bounds
 from bilat.records import SourceNumbers, discrepancies_about, event, evidence_of, follow_up
 
 ACCEPTED = "YYYY-MM-DD, YYYY-MM, a country, or an agreement id"
@@ -1037,14 +1038,7 @@ def _noun_kind(kind: str) -> str:
 
 
 def _overlaps(date: str, start: str | None, end: str | None) -> bool:
-    parts = date.split("-")
-    if len(parts) == 3:
-        first = last = date
-    elif len(parts) == 2:
-        first = f"{date}-01"
-        last = f"{date}-{calendar.monthrange(int(parts[0]), int(parts[1]))[1]:02d}"
-    else:
-        first, last = f"{date}-01-01", f"{date}-12-31"
+    first, last = date_bounds(date, "date")
     return (start is None or last >= start) and (end is None or first <= end)
 
 
