@@ -102,40 +102,40 @@ class Filters:
     def agreements_only(self) -> bool:
         return bool(self.statuses or self.kinds or self.sectors)
 
-    def agreement_clause(self, alias: str = "a") -> tuple[str, list[Any]]:
-        """SQL conditions on the agreements table (as `alias`) and their parameters."""
+    def agreement_clause(self, alias: str = "a", *, dates: bool = True) -> tuple[str, list[Any]]:
+        """SQL conditions on the agreements table (as `alias`) and their parameters (`dates`: apply since/until)."""
         where: list[str] = []
         params: list[Any] = []
-        if self.countries:
-            where.append(
-                f"{alias}.id in (select agreement_id from agreement_parties where country in ({_marks(self.countries)}))"
-            )
-            params += self.countries
-        if self.statuses:
-            where.append(f"{alias}.status in ({_marks(self.statuses)})")
-            params += self.statuses
-        if self.kinds:
-            where.append(f"{alias}.kind in ({_marks(self.kinds)})")
-            params += self.kinds
-        if self.sectors:
-            where.append(
-                f"{alias}.id in (select agreement_id from agreement_sectors where sector in ({_marks(self.sectors)}))"
-            )
-            params += self.sectors
-        self._dates(where, params, alias)
+        _any_of(
+            where,
+            params,
+            f"{alias}.id in (select agreement_id from agreement_parties where country in ({{}}))",
+            self.countries,
+        )
+        _any_of(where, params, f"{alias}.status in ({{}})", self.statuses)
+        _any_of(where, params, f"{alias}.kind in ({{}})", self.kinds)
+        _any_of(
+            where,
+            params,
+            f"{alias}.id in (select agreement_id from agreement_sectors where sector in ({{}}))",
+            self.sectors,
+        )
+        if dates:
+            self._dates(where, params, alias)
         return " and ".join(where) or "1", params
 
     def event_clause(self, alias: str = "e") -> tuple[str, list[Any]]:
         """SQL conditions on the events table (as `alias`); status/kind/sector do not apply to events."""
-        where: list[str] = []
-        params: list[Any] = []
         if self.agreements_only:
             return "0", []
-        if self.countries:
-            where.append(
-                f"{alias}.id in (select event_id from event_countries where country in ({_marks(self.countries)}))"
-            )
-            params += self.countries
+        where: list[str] = []
+        params: list[Any] = []
+        _any_of(
+            where,
+            params,
+            f"{alias}.id in (select event_id from event_countries where country in ({{}}))",
+            self.countries,
+        )
         self._dates(where, params, alias)
         return " and ".join(where) or "1", params
 
@@ -147,6 +147,13 @@ class Filters:
         if self.until:
             where.append(f"{alias}.date_start <= ?")
             params.append(self.until)
+
+
+def _any_of(where: list[str], params: list[Any], sql: str, values: list[str]) -> None:
+    """Add `sql` (its `{}` filled with one placeholder per value) when there are values to match."""
+    if values:
+        where.append(sql.format(_marks(values)))
+        params += values
 
 
 def _marks(values: list[Any]) -> str:
@@ -444,7 +451,7 @@ def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[s
 
 def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Engagements and status changes in date order."""
-    a_where, a_params = filters.agreement_clause("a")
+    a_where, a_params = filters.agreement_clause("a", dates=False)  # a status change is dated by its own date
     e_where, e_params = filters.event_clause("e")
     step_dates = []
     step_params: list[Any] = []
@@ -465,10 +472,10 @@ def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = 
                  case when s.date = ev.date and ev.date_precision = 'reported' then 'reported' end,
                  'status', s.agreement_id, a.kind, a.title, s.status, null, a.parties, s.event_id
           from status_steps s join agreements a on a.id = s.agreement_id left join events ev on ev.id = s.event_id
-          where s.date is not null and {_without_dates(a_where)}
+          where s.date is not null and {a_where}
                 {"and " + " and ".join(step_dates) if step_dates else ""}
         ) order by sort_date, sort_kind, record_id"""
-    params = [*e_params, *_without_date_params(filters, a_params), *step_params]
+    params = [*e_params, *a_params, *step_params]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
@@ -487,16 +494,6 @@ def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = 
         }
         for r in conn.execute(sql, params)
     ]
-
-
-def _without_dates(clause: str) -> str:
-    parts = [p for p in clause.split(" and ") if not p.startswith(("a.date_end", "a.date_start"))]
-    return " and ".join(parts) or "1"
-
-
-def _without_date_params(filters: Filters, params: list[Any]) -> list[Any]:
-    drop = (1 if filters.since else 0) + (1 if filters.until else 0)
-    return params[: len(params) - drop] if drop else params
 
 
 def _precision(date: str | None) -> str | None:
