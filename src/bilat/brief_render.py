@@ -63,6 +63,31 @@ def _details(statement: dict[str, Any], lines: list[str], indent: str = "  ") ->
         lines.append(f"{indent}- {_line(detail)}")
 
 
+def _grouped(
+    lines: list[str],
+    title: str,
+    items: list[dict[str, Any]],
+    headings: dict[str | None, str],
+    no_heading: str,
+    name_key: str,
+    *,
+    details: bool,
+) -> None:
+    """A section whose items are grouped under the engagement they belong to (headings only when there are several)."""
+    if not items:
+        return
+    lines += [f"## {title}", ""]
+    groups = _groups(items, headings)
+    for event_id, group in groups:
+        if len(groups) > 1:
+            lines += [f"### {_escape(headings.get(event_id, no_heading))}", ""]
+        for item in group:
+            lines.append(f"- {_line(item, item[name_key])}")
+            if details:
+                _details(item, lines)
+        lines.append("")
+
+
 def _groups(
     items: list[dict[str, Any]], headings: dict[str | None, str]
 ) -> list[tuple[str | None, list[dict[str, Any]]]]:
@@ -91,26 +116,8 @@ def markdown(note: dict[str, Any]) -> str:
             _details(e, lines)
         lines.append("")
 
-    if note["outcomes"]:
-        lines += ["## Outcomes", ""]
-        groups = _groups(note["outcomes"], headings)
-        for event_id, items in groups:
-            if len(groups) > 1:
-                lines += [f"### {_escape(headings.get(event_id, 'Engagement not stated'))}", ""]
-            for o in items:
-                lines.append(f"- {_line(o, o['title'])}")
-                _details(o, lines)
-            lines.append("")
-
-    if note["participants"]:
-        lines += ["## Participants", ""]
-        groups = _groups(note["participants"], headings)
-        for event_id, items in groups:
-            if len(groups) > 1:
-                lines += [f"### {_escape(headings.get(event_id, 'Organisations'))}", ""]
-            for p in items:
-                lines.append(f"- {_line(p, p['name'])}")
-            lines.append("")
+    _grouped(lines, "Outcomes", note["outcomes"], headings, "Engagement not stated", "title", details=True)
+    _grouped(lines, "Participants", note["participants"], headings, "Organisations", "name", details=False)
 
     if note["background"]:
         lines += ["## Background", ""]
