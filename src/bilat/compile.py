@@ -43,6 +43,7 @@ from bilat import __version__
 from bilat.load import display_name, read_documents
 from bilat.model import Dataset, Evidence
 from bilat.problems import InvalidDataError, Problem
+from bilat.source_files import SourceFileError, read_source
 from bilat.store import DB_SCHEMA_VERSION, connect_readonly, data_files, fingerprint, sources_folder
 from bilat.validate import SECTIONS, Checker, check_dataset, normalise
 
@@ -460,8 +461,8 @@ class _Rows:
         add = self.add
         for s in ds.sources:
             try:
-                text: str | None = (self.sources / s.file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text: str | None = read_source(self.sources, s.file)
+            except SourceFileError:
                 text = None
                 self.out.ok = False  # "source text ... is missing or unreadable"
             add("sources", (s.id, s.outlet, s.published, s.dateline, s.kind, s.file, s.notes, text, name))
@@ -904,7 +905,6 @@ def _problems(conn: sqlite3.Connection, data: Path, offending: set[str]) -> list
     problems: list[Problem] = []
     try:
         checker = Checker(data)
-        folder = sources_folder(data)
         for section in SECTIONS:
             extra = ", file" if section == "sources" else ""
             for row in conn.execute(f"select id, data_file{extra} from [{section}]"):
@@ -913,7 +913,7 @@ def _problems(conn: sqlite3.Connection, data: Path, offending: set[str]) -> list
                 checker.ids[row[0]] = (section, display_name(_path(data, row[1])))
                 checker.by_section[section].add(row[0])
                 if section == "sources":
-                    checker.source_files[row[0]] = folder / row[2]
+                    checker.source_files[row[0]] = row[2]
         for path in sorted(_path(data, name) for name in offending):
             for doc in read_documents(path):
                 checker.add(doc)

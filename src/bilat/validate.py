@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from bilat.load import Document, Path_, display_name, format_path, read_documents
 from bilat.model import Dataset
 from bilat.problems import Problem
+from bilat.source_files import SourceFileError, read_source
 from bilat.store import data_files, sources_folder
 
 SECTIONS = ("sources", "people", "organisations", "events", "agreements", "follow_ups", "discrepancies")
@@ -30,11 +31,12 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _source_text(path: Path) -> str | None:
+def _source_text(folder: Path, name: str) -> tuple[str | None, str]:
+    """The normalised text of a source file, or None and why it cannot be read (bilat.source_files decides)."""
     try:
-        return normalise(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return None
+        return normalise(read_source(folder, name)), ""
+    except SourceFileError as exc:
+        return None, str(exc)
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Checker:
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (section, "file:line:col")
     by_section: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTIONS})
-    source_files: dict[str, Path] = field(default_factory=dict)
+    source_files: dict[str, str] = field(default_factory=dict)  # source id -> file name inside sources/
     _refs: list[_Ref] = field(default_factory=list)
     _quotes: list[tuple[str, str, Problem]] = field(default_factory=list)
 
@@ -91,14 +93,10 @@ class Checker:
                 self.ids[rid] = (section, here)
                 self.by_section[section].add(rid)
                 if section == "sources" and isinstance(record.get("file"), str):
-                    self.source_files[rid] = sources_folder(self.data) / record["file"]
-                    if _source_text(self.source_files[rid]) is None:
-                        self.problems.append(
-                            doc.problem(
-                                (section, i, "file"),
-                                f"source text {display_name(self.source_files[rid])} is missing or unreadable",
-                            )
-                        )
+                    self.source_files[rid] = record["file"]
+                    text, why = _source_text(sources_folder(self.data), record["file"])
+                    if text is None:
+                        self.problems.append(doc.problem((section, i, "file"), why))
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
         if target is not None:
@@ -134,8 +132,8 @@ class Checker:
                 extra = f" ({ref.target!r} is in {actual[0]})" if actual else ""
                 self.problems.append(_with_message(ref.where, f"unknown {kind} id {ref.target!r}{extra}"))
         for source, quote, where in self._quotes:
-            path = self.source_files.get(source)
-            text = _source_text(path) if path else None
+            name = self.source_files.get(source)
+            text = _source_text(sources_folder(self.data), name)[0] if name else None
             if text is not None and normalise(quote) not in text:
                 self.problems.append(_with_message(where, f"quote not found in source {source!r}: {_short(quote)}"))
         self._refs.clear()
