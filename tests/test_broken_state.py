@@ -113,12 +113,9 @@ def _table_dropped(db: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [_random_bytes, _empty, _truncated_to_the_header, _truncated_to_half, _text_file],
-    ids=lambda f: f.__name__.strip("_"),
-)
+@pytest.mark.parametrize("damage", [_truncated_to_the_header, _truncated_to_half], ids=lambda f: f.__name__.strip("_"))
 def test_a_damaged_database_is_rebuilt_transparently(mini: Path, damage) -> None:
+    # The header survives, with bilat's application_id: the file is provably bilat's, so it may be replaced.
     db = _built(mini)
     damage(db)
     result = cli("list", "--format", "json")
@@ -126,6 +123,36 @@ def test_a_damaged_database_is_rebuilt_transparently(mini: Path, damage) -> None
     assert _ids(result.stdout) == MINI_IDS
     assert _healthy(db)
     assert not _leftovers(db.parent)
+
+
+UNPROVABLE = [_random_bytes, _empty, _text_file]
+
+
+@pytest.mark.parametrize("damage", UNPROVABLE, ids=lambda f: f.__name__.strip("_"))
+def test_a_chosen_database_that_cannot_be_proven_bilats_is_refused_and_untouched(mini: Path, damage) -> None:
+    db = _built(mini)
+    damage(db)
+    before = (db.read_bytes(), db.stat().st_mode)
+    for args in (["list", "--format", "json"], ["build"], ["show", "khar"]):
+        result = cli(*args)
+        assert result.exit_code == USAGE, result.stderr
+        line = _one_line(result.stderr)
+        assert str(db) in line and "not read or replace" in line
+    assert (db.read_bytes(), db.stat().st_mode) == before
+    assert not db.with_name(db.name + ".failed").exists()
+
+
+@pytest.mark.parametrize("damage", UNPROVABLE, ids=lambda f: f.__name__.strip("_"))
+def test_damage_in_bilats_own_cache_folder_is_rebuilt(mini: Path, damage, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No --db: the cache folder and the names in it are bilat's own, so whatever is there may be replaced.
+    monkeypatch.delenv("BILAT_DB")
+    assert cli("build").exit_code == OK
+    (db,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("*.sqlite")
+    damage(db)
+    result = cli("list", "--format", "json")
+    assert result.exit_code == OK, result.stderr
+    assert _ids(result.stdout) == MINI_IDS
+    assert _healthy(db)
 
 
 @pytest.mark.parametrize(
@@ -202,11 +229,16 @@ def test_a_database_that_cannot_be_replaced_is_refused_and_kept(mini: Path, monk
         raise PermissionError(13, "Permission denied", str(Path(dir or ".") / "x.tmp"))
 
     monkeypatch.setattr("bilat.compile.tempfile.mkstemp", refuse)
-    result = cli("list")
+    result = cli("list", "--format", "json")  # the last good database is served, with one warning
+    assert result.exit_code == OK
+    assert _ids(result.stdout) == MINI_IDS
+    line = _one_line(result.stderr, "warning: ")
+    assert str(db) in line and "cannot write" in line and "last good database" in line
+    assert checksum(db) == before
+    result = cli("build")
     assert result.exit_code == INVALID
     line = _one_line(result.stderr)
     assert str(db) in line and "cannot write" in line
-    assert checksum(db) == before
 
 
 # ---------------------------------------------------------------- unwritable cache folders
@@ -253,6 +285,7 @@ def test_a_chosen_database_under_a_file_is_refused(mini: Path, tmp_path: Path, m
     assert result.exit_code == INVALID
     line = _one_line(result.stderr)
     assert str(blocker / "bilat.sqlite") in line and "cannot write" in line
+    assert f"{blocker} is a file, not a folder" in line
 
 
 # ---------------------------------------------------------------- missing and broken data
@@ -280,7 +313,7 @@ def test_a_missing_data_file_is_refused_and_the_database_kept(mini: Path) -> Non
     ],
     ids=["flow-sequence", "sexagesimal", "bad-id", "tab", "truncated", "quote-not-in-source"],
 )
-def test_broken_yaml_exits_3_with_a_location_and_keeps_the_last_good_database(mini: Path, breakage, where: str) -> None:
+def test_broken_yaml_is_located_and_the_last_good_database_is_kept_and_served(mini: Path, breakage, where: str) -> None:
     import re
 
     db = _built(mini)
@@ -288,12 +321,18 @@ def test_broken_yaml_exits_3_with_a_location_and_keeps_the_last_good_database(mi
     reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # a reader that was already running
     good = mini.read_text(encoding="utf-8")
     mini.write_text(breakage(good), encoding="utf-8")
-    for args in (["list"], ["search", "labour"], ["build"]):
+    result = cli("build")
+    assert result.exit_code == INVALID, result.stderr
+    line = _one_line(result.stderr)
+    assert re.search(re.escape(str(mini)) + where, line), line
+    assert result.stdout == ""
+    for args in (["list"], ["search", "labour"]):  # readers get the last good database and one warning
         result = cli(*args)
-        assert result.exit_code == INVALID, (args, result.stderr)
-        line = _one_line(result.stderr)
+        assert result.exit_code == OK, (args, result.stderr)
+        line = _one_line(result.stderr, "warning: the data is invalid: ")
         assert re.search(re.escape(str(mini)) + where, line), line
-        assert result.stdout == ""
+        assert "last good database" in line
+        assert result.stdout
     assert checksum(db) == before
     assert reader.execute("select count(*) from agreements").fetchone()[0] == 3
     reader.close()
@@ -307,7 +346,7 @@ def test_yaml_that_is_not_utf8_is_one_line(mini: Path) -> None:
     db = _built(mini)
     before = checksum(db)
     mini.write_bytes(mini.read_bytes().replace(b"Readmission Agreement\n", b"Readmission \xc3\x28greement\n", 1))
-    result = cli("list")
+    result = cli("build")
     assert result.exit_code == INVALID
     assert str(mini) in _one_line(result.stderr)
     assert checksum(db) == before

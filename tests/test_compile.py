@@ -75,9 +75,13 @@ def test_failed_rebuild_keeps_the_last_good_database(mini: Path, isolated: Path)
     db = isolated / "bilat.sqlite"
     before = db.read_bytes()
     mini.write_text(mini.read_text().replace("    kind: mou", "    kind: [mou"))
-    result = cli("list")
+    result = cli("build")
     assert result.exit_code == 3
     assert re.match(r"error: .*agreements\.yaml:\d+:\d+: YAML syntax", result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = cli("list")  # a reader is served the last good database, with one warning
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+    assert re.match(r"warning: the data is invalid: .*agreements\.yaml:\d+:\d+: YAML syntax", result.stderr)
     assert len(result.stderr.strip().splitlines()) == 1
     assert db.read_bytes() == before
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

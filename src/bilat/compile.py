@@ -7,7 +7,7 @@ SQL (duplicate ids, references, quotes whose source lives in another file),
 derives dates and statuses, and fills the search index.
 
 An incremental build starts from a copy of the last good database and
-replaces only the rows of the YAML files whose size or mtime changed, then
+replaces only the rows of the YAML files whose size, mtime or ctime changed, then
 re-checks, re-derives and re-indexes the records those rows touch.  It is
 chosen when few files changed and no source text was edited or removed.
 
@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from bilat import __version__
 from bilat.load import display_name, read_documents
 from bilat.model import Dataset, Evidence
+from bilat.ownership import APPLICATION_ID
 from bilat.problems import InvalidDataError, Problem
 from bilat.source_files import SourceFileError, read_source
 from bilat.store import DB_SCHEMA_VERSION, connect_readonly, data_files, fingerprint, sources_folder
@@ -242,8 +243,11 @@ _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
     "search_index": ((("record_type", "TEXT"), ("record_id", "TEXT"), ("date_start", "TEXT"), ("title", "TEXT")), None),
     "_meta": ((("key", "TEXT"), ("value", "TEXT")), "key"),
     # What the database was built from: for the incremental rebuild.
-    "_data_files": ((("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER")), "name"),
-    "_source_files": ((("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER")), "name"),
+    "_data_files": ((("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("ctime_ns", "INTEGER")), "name"),
+    "_source_files": (
+        (("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("ctime_ns", "INTEGER")),
+        "name",
+    ),
 }
 
 # Entity table -> the child tables whose rows belong to its records (by that column).
@@ -674,14 +678,14 @@ def _size(path: Path) -> int:
 
 @dataclass(frozen=True)
 class _Snapshot:
-    yaml: dict[str, tuple[int, int]]  # data file name -> (size, mtime_ns)
-    sources: dict[str, tuple[int, int]]  # source text name -> (size, mtime_ns)
+    yaml: dict[str, tuple[int, int, int]]  # data file name -> (size, mtime_ns, ctime_ns)
+    sources: dict[str, tuple[int, int, int]]  # source text name -> (size, mtime_ns, ctime_ns)
 
     @classmethod
     def take(cls, data: Path) -> _Snapshot:
         files = {_name(data, p): _stat(p) for p in data_files(data)}
         folder = sources_folder(data)
-        texts: dict[str, tuple[int, int]] = {}
+        texts: dict[str, tuple[int, int, int]] = {}
         if folder.is_dir():
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -698,12 +702,13 @@ def _path(data: Path, name: str) -> Path:
     return data / name if data.is_dir() else data
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: Path) -> tuple[int, int, int]:
+    """Size, mtime and ctime: the ctime catches an edit that puts the mtime back (see store.fingerprint)."""
     try:
         st = path.stat()
     except OSError:
-        return (-1, -1)
-    return (st.st_size, st.st_mtime_ns)
+        return (-1, -1, -1)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 # ---------------------------------------------------------------- build
@@ -727,11 +732,26 @@ class _Reporter:
         self.progress(f"bilat: {message}")
 
 
+ATTEMPTS = 3  # builds tried when the data keeps changing under them
+
+
 def build(data: Path, db_path: Path, progress: Progress | None = None) -> BuildReport:
     """Check and compile the dataset at `data` into `db_path`, atomically; raise InvalidDataError on any problem.
 
     `progress` (when given) receives a line now and then while a long build runs.
+    When the data changes while it is read (an editor saving, a sync), so that
+    the problems found can no longer be shown, the build starts again on what is
+    there now, up to ATTEMPTS times.
     """
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _build_once(data, db_path, progress)
+        except _DataChanged:
+            continue
+    raise InvalidDataError([], f"{display_name(data)}: the data kept changing while it was compiled; run it again")
+
+
+def _build_once(data: Path, db_path: Path, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     fp = fingerprint(data)  # taken before reading, so an edit during the build leaves the result stale
     snapshot = _Snapshot.take(data)
@@ -751,9 +771,10 @@ def build(data: Path, db_path: Path, progress: Progress | None = None) -> BuildR
             _pragmas(conn)
             conn.execute("begin")
             if plan is None:
-                counts, files_read = _full(conn, data, snapshot, report), len(snapshot.yaml)
+                counts, files_read = _full(conn, data, snapshot, report, fp), len(snapshot.yaml)
             else:
-                counts, files_read = _incremental(conn, data, plan, report), len(plan.changed)
+                counts, files_read = _incremental(conn, data, plan, report, fp), len(plan.changed)
+            _refuse_empty(data, counts)
             _finish(conn, data, snapshot, fp)
             conn.execute("commit")
             conn.execute("pragma journal_mode = delete")
@@ -767,6 +788,19 @@ def build(data: Path, db_path: Path, progress: Progress | None = None) -> BuildR
     return BuildReport(db_path, time.perf_counter() - started, counts, mode, files_read)
 
 
+def _refuse_empty(data: Path, counts: dict[str, int]) -> None:
+    """A dataset with no records is almost always an empty or truncated file: the validator decides.
+
+    It is accepted only when the data says it is empty on purpose (the validator
+    knows how); otherwise the last good database is kept.
+    """
+    if any(counts.values()):
+        return
+    problems = check_dataset(data)
+    if problems:
+        raise InvalidDataError(problems)
+
+
 def _pragmas(conn: sqlite3.Connection) -> None:
     # The temporary file is swapped in only when complete: no journal, no syncs while it is written.
     conn.execute("pragma journal_mode = off")
@@ -775,7 +809,7 @@ def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("pragma temp_store = file")  # the search text is gathered in a temp table: on disk, not in RAM
 
 
-def _full(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, report: _Reporter) -> dict[str, int]:
+def _full(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, report: _Reporter, fp: str) -> dict[str, int]:
     _create_schema(conn)
     names = list(snapshot.yaml)
     offending: set[str] = set()
@@ -792,7 +826,7 @@ def _full(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, report: _Re
     report("checking references and quotes", phase=True)
     offending |= _check(conn, pending)
     if offending:
-        raise InvalidDataError(_problems(conn, data, offending))
+        raise InvalidDataError(_problems(conn, data, offending, fp))
     _update_countries(conn)
     report("deriving dates and statuses", phase=True)
     _derive(conn, None)
@@ -829,9 +863,10 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def _finish(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, fp: str) -> None:
     conn.execute("delete from _data_files")
-    conn.executemany("insert into _data_files values (?, ?, ?)", [(n, *st) for n, st in snapshot.yaml.items()])
+    conn.executemany("insert into _data_files values (?, ?, ?, ?)", [(n, *st) for n, st in snapshot.yaml.items()])
     conn.execute("delete from _source_files")
-    conn.executemany("insert into _source_files values (?, ?, ?)", [(n, *st) for n, st in snapshot.sources.items()])
+    conn.executemany("insert into _source_files values (?, ?, ?, ?)", [(n, *st) for n, st in snapshot.sources.items()])
+    conn.execute(f"pragma application_id = {APPLICATION_ID}")  # the mark bilat.ownership looks for
     meta = {
         "schema_version": DB_SCHEMA_VERSION,
         "bilat_version": __version__,
@@ -897,7 +932,7 @@ def _check_quotes(conn: sqlite3.Connection, pending: Iterable[tuple[str, str, st
     return offending
 
 
-def _problems(conn: sqlite3.Connection, data: Path, offending: set[str]) -> list[Problem]:
+def _problems(conn: sqlite3.Connection, data: Path, offending: set[str], fp: str) -> list[Problem]:
     """Every problem of the offending files, located exactly, as `bilat validate` reports them.
 
     The validator reads only those files; every other file's ids come from the database.
@@ -921,9 +956,16 @@ def _problems(conn: sqlite3.Connection, data: Path, offending: set[str]) -> list
     except Exception:  # pragma: no cover - the validator changed shape: fall back to the whole check
         problems = []
     problems = problems or check_dataset(data)
-    if not problems:  # pragma: no cover - the build and the validator disagree: a bug, not bad data
+    if not problems:
+        if fingerprint(data) != fp:
+            raise _DataChanged  # fixed while the build ran: what was read is gone, build what is there now
+        # pragma: no cover - the build and the validator disagree on unchanged data: a bug, not bad data
         raise RuntimeError(f"the build rejected {', '.join(sorted(offending))} but bilat validate finds no problem")
     return problems
+
+
+class _DataChanged(Exception):
+    """The data changed while a build was reading it, so the problems it found can no longer be shown."""
 
 
 def _update_countries(conn: sqlite3.Connection) -> None:
@@ -1111,8 +1153,9 @@ def _incremental_plan(data: Path, db_path: Path, snapshot: _Snapshot) -> _Plan |
             str(data.resolve()),
         ):
             return None
-        old_yaml = {r[0]: (r[1], r[2]) for r in conn.execute("select name, size, mtime_ns from _data_files")}
-        old_sources = {r[0]: (r[1], r[2]) for r in conn.execute("select name, size, mtime_ns from _source_files")}
+        stamp = "select name, size, mtime_ns, ctime_ns from"
+        old_yaml = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(f"{stamp} _data_files")}
+        old_sources = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(f"{stamp} _source_files")}
     except sqlite3.Error:
         return None
     finally:
@@ -1126,7 +1169,7 @@ def _incremental_plan(data: Path, db_path: Path, snapshot: _Snapshot) -> _Plan |
     return _Plan(changed, removed)
 
 
-def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Reporter) -> dict[str, int]:
+def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Reporter, fp: str) -> dict[str, int]:
     """Replace the rows of the changed files in the copied database, then check, derive and re-index."""
     touched = [*plan.changed, *plan.removed]
     conn.execute("create temp table touched_files (name text primary key)")
@@ -1165,7 +1208,7 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
     report("checking references and quotes", phase=True)
     offending |= _check(conn, pending)
     if offending:
-        raise InvalidDataError(_problems(conn, data, offending))
+        raise InvalidDataError(_problems(conn, data, offending, fp))
     _update_countries(conn)
     _derive(conn, "select id from temp.affected")
     report("updating the search index", phase=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
 import zlib
 from collections.abc import Callable
@@ -17,14 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from bilat.problems import DatabaseError, UsageError
+from bilat.ownership import check_readable, check_replaceable
+from bilat.problems import DatabaseError, InvalidDataError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from bilat.compile import BuildReport
 
-DB_SCHEMA_VERSION = "4"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "5"  # bump when the compiled tables change: older databases are rebuilt
 Warn = Callable[[str], None]
 
 
@@ -59,13 +61,32 @@ def cache_folder() -> Path:
 
 
 def resolve(data: str | None = None, db: str | None = None) -> Store:
-    """The store for --data/BILAT_DATA and --db/BILAT_DB, with their defaults."""
-    data = data or os.environ.get("BILAT_DATA") or None
-    db = db or os.environ.get("BILAT_DB") or None
+    """The store for --data/BILAT_DATA and --db/BILAT_DB, with their defaults.
+
+    A chosen database reached through a symbolic link is the link's target: the
+    build replaces the target, never the link, so a database kept elsewhere stays
+    current.  A path that is not UTF-8 text is a usage error, as it is in argv.
+    """
+    data = _text(data, "--data") or _text(os.environ.get("BILAT_DATA"), "BILAT_DATA") or None
+    db = _text(db, "--db") or _text(os.environ.get("BILAT_DB"), "BILAT_DB") or None
     data_path = Path(data).expanduser() if data else default_data()
     if db:
-        return Store(data_path, Path(db).expanduser(), True)
+        db_path = Path(db).expanduser()
+        if db_path.is_symlink():
+            db_path = Path(os.path.realpath(db_path))
+        return Store(data_path, db_path, True)
     return Store(data_path, cache_folder() / _db_name(data_path), False)
+
+
+def _text(value: str | None, name: str) -> str | None:
+    """`value`, checked to be UTF-8 text (undecodable bytes reach Python as surrogate escapes)."""
+    if value:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UsageError(f"{name}: the path {shown!r} is not valid UTF-8 text") from None
+    return value
 
 
 def _db_name(data: Path) -> str:
@@ -102,9 +123,13 @@ def sources_folder(data: Path) -> Path:
 
 
 def fingerprint(data: Path) -> str:
-    """A cheap summary of everything the database is compiled from: names, sizes and mtimes (stat, no reading).
+    """A cheap summary of everything the database is compiled from: names, sizes, mtimes and ctimes (stat only).
 
     One stat per YAML file and per source text: ~0.03 ms for one file, ~4 ms for a folder of 2,750 files.
+    The ctime is what catches an edit that keeps the size and puts the mtime back
+    (`touch -r`, `cp -p`, `rsync -a`, some sync tools): no program can set it, and
+    it changes with every write, at no extra cost (the same stat call).  Hashing the
+    contents instead would read every file on every command (~100 MB at 250k records).
     """
     from bilat import __version__
 
@@ -159,12 +184,12 @@ def _stat(name: str, entry: os.DirEntry[str] | Path) -> str:
         st = entry.stat()
     except OSError:
         return f"{name} missing"
-    return f"{name} {st.st_size} {st.st_mtime_ns}"
+    return f"{name} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
 def connect_readonly(db: Path) -> sqlite3.Connection:
     """Open the database read-only (a missing file is an error, never a new empty database)."""
-    uri = f"file:{quote(str(db.resolve()))}?mode=ro"
+    uri = f"file:{quote(os.fsencode(db.resolve()))}?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
     conn.row_factory = sqlite3.Row
     return conn
@@ -172,11 +197,11 @@ def connect_readonly(db: Path) -> sqlite3.Connection:
 
 def stored_fingerprint(db: Path) -> str | None:
     """The fingerprint the database was built from; None when it is missing, corrupt or from another schema."""
-    if not db.is_file():
-        return None
     try:
+        if not check_readable(db):
+            return None
         conn = connect_readonly(db)
-    except sqlite3.Error:
+    except (sqlite3.Error, UsageError):
         return None
     try:
         return _stored(conn)
@@ -199,26 +224,72 @@ def is_fresh(store: Store) -> bool:
 _in_use: Store | None = None  # the store open_fresh last used, for heal()
 
 
+class CannotWriteError(DatabaseError):
+    """The database could not be written (disk full, read-only folder...): not a problem of the data."""
+
+
 def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Connection:
-    """A read-only connection to an up-to-date database, compiling it first when it is stale."""
+    """A read-only connection to an up-to-date database, compiling it first when it is stale.
+
+    When the data is invalid, or the new database cannot be written, and a
+    database built from the same data is there, that last good database is
+    served with one warning rather than nothing: the answer may be stale, and
+    the warning says so and why.
+    """
     global _in_use
     _in_use = store
     fp = fingerprint(store.data)
-    try:  # one connection: it answers the freshness check, then the query
-        conn: sqlite3.Connection | None = connect_readonly(store.db)
-    except sqlite3.Error:
-        conn = None
+    conn: sqlite3.Connection | None = None
+    if check_readable(store.db):
+        try:  # one connection: it answers the freshness check, then the query
+            conn = connect_readonly(store.db)
+        except sqlite3.Error:
+            conn = None
     if conn is not None and _stored(conn) == fp:
         return conn
     if conn is not None:
         conn.close()
-    store = _in_use = rebuild(store, warn, quiet=quiet, reason="stale")[0]
+    try:
+        store = _in_use = rebuild(store, warn, quiet=quiet, reason="stale")[0]
+    except (InvalidDataError, CannotWriteError) as exc:
+        stale = _last_good(store)
+        if stale is None:
+            raise
+        warn(f"warning: {_why_stale(exc)}; showing the last good database, built {stale[1]}")
+        return stale[0]
     try:
         conn = connect_readonly(store.db)
         conn.execute("select 1 from _meta limit 1")
     except sqlite3.Error as exc:
         raise DatabaseError(f"{store.db}: cannot open the database: {exc}") from None
     return conn
+
+
+def _why_stale(exc: BaseException) -> str:
+    if isinstance(exc, InvalidDataError):
+        count = len(exc.problems)
+        more = f" (and {count - 1} more: bilat validate)" if count > 1 else " (bilat validate)"
+        first = str(exc.problems[0]) if exc.problems else exc.message
+        return f"the data is invalid: {first}{more}"
+    return getattr(exc, "message", str(exc))
+
+
+def _last_good(store: Store) -> tuple[sqlite3.Connection, str] | None:
+    """A connection to the database at store.db when it was built from the same data, and when it was built."""
+    try:
+        if not check_readable(store.db):
+            return None
+        conn = connect_readonly(store.db)
+    except (sqlite3.Error, UsageError):
+        return None
+    try:
+        meta = dict(conn.execute("select key, value from _meta"))
+        if meta.get("schema_version") == DB_SCHEMA_VERSION and meta.get("data") == str(store.data.resolve()):
+            return conn, str(meta.get("built_at", "at an unknown time"))
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
 
 
 def rebuild(
@@ -234,12 +305,12 @@ def rebuild(
         raise UsageError(f"{store.data}: data file not found (set --data or BILAT_DATA)")
     try:
         return store, _locked_build(store, warn, quiet=quiet, reason=reason)
-    except OSError as exc:
-        if not _in_folder(exc, store.db.parent):
+    except (OSError, sqlite3.OperationalError) as exc:
+        why = _write_failure(exc, store.db)
+        if why is None:
             raise  # not about writing the database (reading the data, say)
-        why = f"{exc.strerror}: {os.fsdecode(exc.filename)}" if exc.strerror and exc.filename else str(exc)
         if store.db_chosen:
-            raise DatabaseError(f"{store.db}: cannot write the database ({why})") from None
+            raise CannotWriteError(f"{store.db}: cannot write the database ({why})") from None
         import tempfile  # only here: ~3 ms on every command otherwise
 
         fallback = _private_folder(Path(tempfile.gettempdir()) / f"bilat-{_uid()}") / store.db.name
@@ -247,7 +318,34 @@ def rebuild(
         store = Store(store.data, fallback, True)
         if reason != "forced" and stored_fingerprint(fallback) == fingerprint(store.data):
             return store, None
-        return store, _locked_build(store, warn, quiet=quiet, reason=reason)
+        try:
+            return store, _locked_build(store, warn, quiet=quiet, reason=reason)
+        except (OSError, sqlite3.OperationalError) as again:
+            why = _write_failure(again, fallback)
+            if why is None:
+                raise
+            raise CannotWriteError(f"{fallback}: cannot write the database ({why})") from None
+
+
+_WRITE_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")
+
+
+def _write_failure(exc: BaseException, db: Path) -> str | None:
+    """Why writing the database at `db` failed, when `exc` says it did; None for any other error."""
+    if isinstance(exc, sqlite3.OperationalError):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(_WRITE_ERRORS) or "disk is full" in str(exc):
+            return "the disk is full" if "FULL" in name or "full" in str(exc) else str(exc)
+        return None
+    if not isinstance(exc, OSError) or not _in_folder(exc, db.parent):
+        return None
+    if exc.strerror and exc.filename:
+        name = os.fsdecode(exc.filename)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)) and Path(name).is_file():
+            return f"{name} is a file, not a folder"
+        shown = db if name.endswith(".tmp") and Path(name).parent == db.parent else name  # never the temp file's name
+        return f"{exc.strerror}: {shown}"
+    return str(exc)
 
 
 def _private_folder(folder: Path) -> Path:
@@ -281,13 +379,15 @@ def is_damaged(exc: BaseException) -> bool:
 def heal(problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
     """Replace the database open_fresh used, found damaged by a query, with a full build; the line to tell the user.
 
-    None when no database was opened (nothing to heal).
+    None when no database was opened (nothing to heal).  A file bilat cannot
+    prove is its own is never removed (bilat.ownership).
     """
     store = _in_use
     if store is None:
         return None
     try:
-        with _lock(store.db.with_name(store.db.name + ".lock")):
+        check_replaceable(store.db, in_own_folder=not store.db_chosen)
+        with _lock(_lock_path(store.db)):
             store.db.unlink(missing_ok=True)  # so the build starts from nothing, not from a copy of the damage
         store = rebuild(store, warn, quiet=quiet)[0]
     except Exception as exc:
@@ -300,29 +400,123 @@ def _uid() -> str:
     return str(os.getuid()) if hasattr(os, "getuid") else "user"
 
 
+def _lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
 def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> BuildReport | None:
+    """Build under the lock; a build that failed for this exact state of the data is not run again.
+
+    Everything written beside the database is checked first (bilat.ownership):
+    a file bilat cannot prove is its own is refused before even the lock file
+    is made.  Temporary files left by a killed build are removed under the lock.
+    """
+    from bilat import failed_build
+
+    check_replaceable(store.db, in_own_folder=not store.db_chosen)
     store.db.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(store.db.with_name(store.db.name + ".lock")):
-        if reason == "stale" and stored_fingerprint(store.db) == fingerprint(store.data):
-            return None  # another process built it while we waited
+    fp = fingerprint(store.data)
+    if reason == "stale" and (known := failed_build.read(store.db, fp)):
+        raise InvalidDataError(known)
+    with _lock(_lock_path(store.db), None if quiet or not sys.stderr.isatty() else warn):
+        fp = fingerprint(store.data)
+        if reason == "stale":
+            if stored_fingerprint(store.db) == fp:
+                return None  # another process built it while we waited
+            if known := failed_build.read(store.db, fp):
+                raise InvalidDataError(known)  # another process found it invalid while we waited
+        _remove_leftovers(store.db)
         from bilat.compile import build
 
         progress = None if quiet or not sys.stderr.isatty() else warn
-        return build(store.data, store.db, progress=progress)
+        try:
+            with _signals_raise():
+                report = build(store.data, store.db, progress=progress)
+        except InvalidDataError as exc:
+            if exc.problems:
+                failed_build.write(store.db, fp, exc.problems)
+            raise
+        failed_build.forget(store.db)
+        return report
+
+
+def _remove_leftovers(db: Path) -> None:
+    """Temporary files of builds that were killed (kill -9, a power cut): only ours, only under the lock.
+
+    Every temporary file beside the database is written under this lock, so one
+    found while holding it belongs to a process that died.
+    """
+    prefix = f".{db.name}."
+    try:
+        entries = list(os.scandir(db.parent))
+    except OSError:
+        return
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        with suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and (uid is None or info.st_uid == uid):
+                os.unlink(entry.path)
 
 
 @contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock on `path` (no-op where fcntl is missing)."""
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise while a build runs, so its temporary file is removed as for Ctrl-C."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    old = {n: signal.getsignal(getattr(signal, n)) for n in names}
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for n in names:
+        signal.signal(getattr(signal, n), stop)
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(getattr(signal, n), handler)
+
+
+@contextmanager
+def _lock(path: Path, warn: Warn | None = None) -> Iterator[None]:
+    """An exclusive advisory lock on `path` (no-op where fcntl is missing); says so when it has to wait.
+
+    The lock file is opened without following a link and without blocking (a
+    FIFO put there must not hang the command), and must be a regular file.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        if exc.errno == getattr(__import__("errno"), "ELOOP", -1):
+            raise UsageError(f"{path}: the lock file is a symbolic link; bilat will not use it") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path}: the lock file is not a regular file; bilat will not use it")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if warn is not None:
+                warn(f"bilat: waiting for another bilat process that is building {path.with_suffix('')}")
+            fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
             with suppress(OSError):
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

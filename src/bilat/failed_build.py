@@ -1,0 +1,84 @@
+"""A memo of the last failed build: the data's fingerprint and its problems, beside the database.
+
+Without it every command on an invalid dataset re-ran the whole failing build
+under the lock, one reader after another (ten readers of 25,000 records waited
+13 to 84 s each).  With it, a build that fails for a fingerprint is run once;
+until the data changes again every command answers at once, from the memo.
+
+The memo is `NAME.failed` beside the database `NAME`: JSON with a marker, written
+atomically, replaced only when it carries that marker, removed by the next good
+build.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+from bilat.problems import Problem
+
+MARKER = "bilat failed build"
+KEPT = 1000  # problems remembered; the count says how many there were
+
+
+def memo_path(db: Path) -> Path:
+    return db.with_name(db.name + ".failed")
+
+
+def read(db: Path, fingerprint: str) -> list[Problem] | None:
+    """The problems of the failed build of this exact fingerprint, or None (no memo, another state, not ours)."""
+    memo = _load(memo_path(db))
+    if memo is None or memo.get("fingerprint") != fingerprint:
+        return None
+    try:
+        problems = [
+            Problem(str(f), int(line), int(col), str(path), str(msg)) for f, line, col, path, msg in memo["problems"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return problems or None
+
+
+def write(db: Path, fingerprint: str, problems: list[Problem]) -> None:
+    """Remember that the data at `fingerprint` does not build (best effort: a memo that cannot be written is skipped)."""
+    path = memo_path(db)
+    if path.exists() and (not path.is_file() or path.is_symlink() or _load(path) is None):
+        return  # a file of someone else's: never replaced
+    body = {
+        "marker": MARKER,
+        "fingerprint": fingerprint,
+        "total": len(problems),
+        "problems": [[p.file, p.line, p.column, p.path, p.message] for p in problems[:KEPT]],
+    }
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            json.dump(body, stream, ensure_ascii=True)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        with suppress(OSError):
+            os.unlink(tmp)
+
+
+def forget(db: Path) -> None:
+    """Remove the memo after a good build (only when it is ours)."""
+    path = memo_path(db)
+    if path.is_file() and not path.is_symlink() and _load(path) is not None:
+        with suppress(OSError):
+            path.unlink()
+
+
+def _load(path: Path) -> dict[str, object] | None:
+    try:
+        if path.stat().st_size > 64 * 1024 * 1024:
+            return None
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return memo if isinstance(memo, dict) and memo.get("marker") == MARKER else None
