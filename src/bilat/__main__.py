@@ -4,12 +4,18 @@ Broken pipes (`bilat list | head -n 1`) and Ctrl-C end quietly here, once, for
 every command.  Typer's vendored Click turns EPIPE into exit 1, so stdout is
 wrapped to raise `PipeClosed` (not an OSError) that Click lets through; then the
 Python docs' "Note on SIGPIPE" recipe points stdout at devnull.
+
+A stdout or stderr that cannot encode UTF-8 (`PYTHONIOENCODING=ascii`,
+`LC_ALL=C PYTHONUTF8=0`) writes what it cannot encode as backslash escapes
+instead of failing halfway with UnicodeEncodeError; JSON is then written as
+ASCII (`bilat.render.json_text`), so it stays valid.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from typing import Any
 
 
@@ -41,6 +47,7 @@ def main() -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # started with the stream closed (`bilat list >&-`): discard, as print() does
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+        _tolerate_encoding(getattr(sys, name))
     real_stdout = sys.stdout
     sys.stdout = _GuardedStdout(real_stdout)  # type: ignore[assignment]
     try:
@@ -60,6 +67,16 @@ def main() -> None:
         code = 130
     sys.stdout = real_stdout
     sys.exit(code)
+
+
+def _tolerate_encoding(stream: Any) -> None:
+    """Let a stream that is not UTF-8 write `\\u2019` for what it cannot encode, rather than raise."""
+    from bilat.visible import writes_utf8
+
+    if writes_utf8(stream):
+        return
+    with suppress(AttributeError, ValueError, OSError):  # not a TextIOWrapper: leave it as it is
+        stream.reconfigure(errors="backslashreplace")
 
 
 def _silence(stream: Any) -> None:

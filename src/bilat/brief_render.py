@@ -3,6 +3,8 @@
 The Markdown is composed once from the note; a terminal gets it through Rich,
 so the two cannot say different things.  Every statement keeps its source
 numbers ([1][3]) and sits on one line: no hard wraps inside sentences.
+The Markdown is passed through `bilat.visible` whole: a control character in
+the data is shown (`\\x1b`), never obeyed by a terminal; JSON stays exact.
 `--output FILE` is written atomically (a temporary file in the same folder,
 then os.replace), so a reader never sees half a note and a failed run leaves
 the old file as it was.
@@ -10,7 +12,6 @@ the old file as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bilat.problems import UsageError
+from bilat.visible import visible
 
 FORMATS = ("table", "md", "json")
 
@@ -157,11 +159,14 @@ def markdown(note: dict[str, Any]) -> str:
         lines.append(
             f"{s['n']}. {_escape(outlet)}, {s['published']}, {_escape(dateline)}, {kind}: {_escape(s['reference'])}"
         )
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")
 
 
-def to_json(note: dict[str, Any]) -> str:
-    return json.dumps(note, ensure_ascii=False, indent=2) + "\n"
+def to_json(note: dict[str, Any], out: IO[str] | None = None) -> str:
+    """The note as JSON for `out` (None: a UTF-8 file): exact data, ASCII when `out` cannot write UTF-8."""
+    from bilat.render import json_text
+
+    return json_text(note, out, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------- writing
@@ -171,17 +176,18 @@ def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: I
     """Write `note` as `fmt` (table: Rich on a terminal, md, json) to stdout, or atomically to `output`."""
     if fmt not in (*FORMATS, "plain"):
         raise UsageError(f"--format: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
-    text = to_json(note) if fmt == "json" else markdown(note)
     if output:
-        write_atomic(Path(output), text)
+        write_atomic(Path(output), to_json(note) if fmt == "json" else markdown(note))
         return
     stream = out or sys.stdout
-    if fmt == "table":
+    if fmt == "json":
+        stream.write(to_json(note, stream))
+    elif fmt == "table":
         from bilat.show_render import print_markdown
 
-        print_markdown(text, stream)
+        print_markdown(markdown(note), stream)
     else:
-        stream.write(text)
+        stream.write(markdown(note))
 
 
 def _new_file_mode() -> int:

@@ -1,6 +1,8 @@
 """Problems found in a dataset, each located at FILE:LINE:COLUMN, and the errors the CLI maps to exit codes.
 
-Cheap to import: the query path uses the exceptions.
+Cheap to import: the query path uses the exceptions.  Every message for the
+user passes through `bilat.visible`: a YAML key or value with an escape
+sequence in it is shown (`\\x1b]0;...`), never obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from enum import IntEnum
 
+from bilat.visible import visible
+
 
 def one_line(message: str) -> str:
     """A message on one line (a YAML reader error, for one, spans two)."""
@@ -16,8 +20,8 @@ def one_line(message: str) -> str:
 
 
 def say(message: str) -> None:
-    """A message for the user, on stderr (never mixed with data)."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """A message for the user, on stderr (never mixed with data), with any control character shown."""
+    sys.stderr.write(visible(message.rstrip("\n")) + "\n")
 
 
 class ExitCode(IntEnum):
@@ -40,8 +44,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """FILE:LINE:COLUMN: path: message, printable as it is (`bilat validate` writes it to stdout)."""
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return visible(f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}")
 
 
 class BilatError(Exception):

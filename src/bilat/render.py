@@ -3,6 +3,11 @@
 Machine formats are written with `json` and `csv` straight to the stream and
 never pass through Rich, so no colour, wrapping or markup can leak into them.
 Rich is imported only when a table is drawn on a terminal.
+
+Text for people (tables, plain lines, Markdown) passes through `bilat.visible`
+here, once per kind of output: control characters in the data are shown, never
+obeyed.  CSV and TSV keep the data, except that a cell a spreadsheet would run
+as a formula is written as text (`spreadsheet_safe`); JSON keeps it exactly.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,8 +23,14 @@ from typing import IO, Any
 
 from bilat.problems import UsageError
 from bilat.query import HIGHLIGHT_END, HIGHLIGHT_START
+from bilat.visible import json_visible, visible, writes_utf8
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
+CELL_LIMIT = 2000  # characters of one table cell: Rich wraps every cell before writing, a 50 MB title never ends
+MIN_WIDTH = 20  # a terminal narrower than this (COLUMNS=0, a pty of size 0) is taken as unknown: 80 columns
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKERS = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -74,9 +86,28 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def json_text(data: Any, out: IO[str] | None, indent: int | None = None) -> str:
+    """`data` as JSON for `out` (None: a UTF-8 file), exact: control characters escaped, ASCII unless UTF-8.
+
+    Escaping changes only how strings are spelled, never what a JSON reader gets.
+    """
+    ascii_only = not writes_utf8(out)
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent)
+    return text if ascii_only else json_visible(text)
+
+
 def write_json(data: Any, out: IO[str]) -> None:
-    json.dump(_clean(data), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(_clean(data), out, indent=2) + "\n")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV/TSV cell that a spreadsheet shows as text: a leading `'` when it would start a formula (OWASP).
+
+    Numbers (`-5`, `+3.2`) stay as they are; JSON and JSONL carry the exact text for scripts.
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def write_records(
@@ -97,22 +128,22 @@ def write_records(
         write_json(records, out)
     elif fmt == "jsonl":
         for record in records:
-            out.write(json.dumps(_clean(record), ensure_ascii=False) + "\n")
+            out.write(json_text(_clean(record), out) + "\n")
     elif fmt in ("csv", "tsv"):
         fields = list(fields or (records[0] if records else [c.field for c in columns]))
         writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
         writer.writerow(fields)
         for record in records:
-            writer.writerow([flat(_clean(record.get(f))) for f in fields])
+            writer.writerow([spreadsheet_safe(flat(_clean(record.get(f)))) for f in fields])
     elif fmt == "md":
         out.write("| " + " | ".join(c.header for c in columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
         for record in records:
-            cells = [_md_cell(flat(_clean(record.get(c.field)), "; ")) for c in columns]
+            cells = [_md_cell(visible(flat(_clean(record.get(c.field)), "; "))) for c in columns]
             out.write("| " + " | ".join(cells) + " |\n")
     elif fmt == "plain":
         for record in records:
-            cells = [" ".join(flat(_clean(record.get(c.field)), "; ").split()) for c in columns]
+            cells = [" ".join(visible(flat(_clean(record.get(c.field)), "; ")).split()) for c in columns]
             out.write("\t".join(cells) + "\n")
     else:
         draw_table(records, columns, out, title=title)
@@ -123,10 +154,24 @@ def _md_cell(text: str) -> str:
 
 
 def console(out: IO[str] | None = None, stderr: bool = False) -> Any:
+    """The one Rich console every terminal writer uses: colour only where allowed, a usable width."""
     from rich.console import Console
 
     stream = out or (sys.stderr if stderr else sys.stdout)
-    return Console(file=stream, no_color=not color_allowed(stream), highlight=False, emoji=False, soft_wrap=False)
+    con = Console(file=stream, no_color=not color_allowed(stream), highlight=False, emoji=False, soft_wrap=False)
+    if con.width < MIN_WIDTH:  # COLUMNS=0 would make Rich print nothing at all
+        con.width = 80
+    return con
+
+
+def cell(value: Any) -> str:
+    """A value as the text of one table cell: at most CELL_LIMIT characters, control characters shown."""
+    return visible(capped(flat(value, "; "), CELL_LIMIT))
+
+
+def capped(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the last one `…` (before `visible`, which may lengthen it)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO[str], *, title: str | None) -> None:
@@ -159,8 +204,11 @@ def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -
     def needed(cols: list[Column]) -> int:
         total = 0
         for c in cols:
-            widest = max((len(flat(r.get(c.field), "; ")) for r in records), default=0)
-            total += max(len(c.header), widest) if c.no_wrap else c.min_width
+            if c.no_wrap:
+                widest = max((len(cell(r.get(c.field))) for r in records), default=0)
+                total += max(len(c.header), widest)
+            else:
+                total += c.min_width
         return total + 2 * len(cols)
 
     while needed(columns) > width and any(c.optional for c in columns):
@@ -172,17 +220,12 @@ def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -
 
 
 def _text(value: Any, text_cls: Any) -> Any:
-    """A cell as Rich Text (never markup), with search highlights in bold."""
-    raw = flat(value, "; ")
+    """A cell as Rich Text (never markup), with search highlights in bold and control characters shown."""
     text = text_cls()
     bold = False
-    chunk = ""
-    for ch in raw:
-        if ch in (HIGHLIGHT_START, HIGHLIGHT_END):
-            text.append(chunk, style="bold yellow" if bold else None)
-            chunk = ""
-            bold = ch == HIGHLIGHT_START
-        else:
-            chunk += ch
-    text.append(chunk, style="bold yellow" if bold else None)
+    for part in _MARKERS.split(capped(flat(value, "; "), CELL_LIMIT)):
+        if part in (HIGHLIGHT_START, HIGHLIGHT_END):
+            bold = part == HIGHLIGHT_START
+        elif part:
+            text.append(visible(part), style="bold yellow" if bold else None)
     return text

@@ -1,14 +1,20 @@
 """Rendering one full record (`show`) and the summary, as Markdown or on a terminal.
 
 The Markdown is composed once; on a terminal Rich renders that same Markdown,
-so the two can never say different things.
+so the two can never say different things.  The Markdown is passed through
+`bilat.visible` whole (and again at the terminal seam, `print_markdown`):
+control characters in the data are shown, never obeyed by the terminal;
+newlines and tabs, which lay the Markdown out, stay.
 """
 
 from __future__ import annotations
 
 from typing import IO, Any
 
-from bilat.render import color_allowed, console
+from bilat.render import capped, cell, color_allowed, console
+from bilat.visible import visible, writes_utf8
+
+LINE_LIMIT = 20_000  # characters of one Markdown line on a terminal (md and json carry everything)
 
 
 def _cite(evidence: list[dict[str, Any]]) -> str:
@@ -75,7 +81,7 @@ def markdown(record: dict[str, Any]) -> str:
             lines += ["", "## Evidence", ""]
             _quotes(lines, record["evidence"], "")
     _sources(record["sources"], lines)
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")
 
 
 def _agreement(a: dict[str, Any], lines: list[str]) -> None:
@@ -179,10 +185,22 @@ def write_rich(record: dict[str, Any], out: IO[str]) -> None:
 
 
 def print_markdown(text: str, out: IO[str]) -> None:
-    """Markdown on a terminal, through Rich (never as markup: brackets in the data stay)."""
+    """Markdown on a terminal, through Rich (never as markup: brackets in the data stay).
+
+    The terminal seam for `show` and `brief`: whatever composed `text`, no control character reaches the
+    terminal, and no line is so long that Rich takes minutes to wrap it.
+    """
     from rich.markdown import Markdown
 
-    console(out).print(Markdown(text, hyperlinks=False))
+    console(out).print(Markdown(_terminal_lines(visible(text)), hyperlinks=False))
+
+
+def _terminal_lines(text: str) -> str:
+    """`text` with every line cut to LINE_LIMIT characters (ending `…`)."""
+    if len(text) <= LINE_LIMIT:
+        return text
+    lines = text.split("\n")
+    return "\n".join(capped(line, LINE_LIMIT) for line in lines)
 
 
 def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str]) -> None:
@@ -193,7 +211,7 @@ def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str]) -> None
     con = console(out)
     total = counts["total"][0]["count"]
     con.print(Text(f"{total} agreements and commitments", style="bold"))
-    bar = "█" if color_allowed(out) else "#"
+    bar = "█" if color_allowed(out) and writes_utf8(out) else "#"
     for dim in ("country", "status", "sector", "kind", "year"):
         rows = counts[dim]
         table = Table(title=f"by {dim}", title_justify="left", show_header=False, box=None, pad_edge=False)
@@ -203,6 +221,6 @@ def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str]) -> None
         top = max((r["count"] for r in rows), default=1)
         for r in rows:
             width = max(1, round(20 * r["count"] / top))
-            table.add_row(Text(str(r["label"])), Text(str(r["count"])), Text(bar * width, style="cyan"))
+            table.add_row(Text(cell(r["label"])), Text(str(r["count"])), Text(bar * width, style="cyan"))
         con.print(table)
         con.print()
