@@ -52,6 +52,14 @@ def _filters(conn: sqlite3.Connection, f: dict[str, Any]) -> Any:
     )
 
 
+_SQLITE_MAX_INT = 2**63 - 1
+
+
+def _bounded(limit: int | None) -> int | None:
+    """--limit as SQLite takes it: any larger number means every row (SQLite integers stop at 2**63 - 1)."""
+    return None if limit is None or limit >= _SQLITE_MAX_INT else limit
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
@@ -64,7 +72,7 @@ def list_agreements(
 
     out_format = choose_format(fmt)
     with closing(connect()) as conn:
-        records = query(conn, _filters(conn, filters), sort=sort, limit=limit)
+        records = query(conn, _filters(conn, filters), sort=sort, limit=_bounded(limit))
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -95,7 +103,7 @@ def search(
 
     out_format = choose_format(fmt)
     with closing(connect()) as conn:
-        result = run_search(conn, query, _filters(conn, filters), limit=limit)
+        result = run_search(conn, query, _filters(conn, filters), limit=_bounded(limit))
     columns = [
         Column("type", "type", no_wrap=True),
         Column("id", "id", no_wrap=True),
@@ -176,7 +184,7 @@ def timeline(connect: Connect, filters: dict[str, Any], *, limit: int | None = N
 
     out_format = choose_format(fmt)
     with closing(connect()) as conn:
-        entries = entries_of(conn, _filters(conn, filters), limit=limit)
+        entries = entries_of(conn, _filters(conn, filters), limit=_bounded(limit))
     columns = [
         Column("date", "date", no_wrap=True),
         Column("date_precision", "precision", no_wrap=True, optional=True),
@@ -199,6 +207,10 @@ def brief(connect: Connect, target: str, *, fmt: str | None = None, output: str 
     from bilat.render import choose_format
 
     out_format = choose_format(fmt, ("table", "md", "json"))
+    if output is not None and not output.strip():
+        from bilat.problems import UsageError
+
+        raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
     if out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
     with closing(connect()) as conn:

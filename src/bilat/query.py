@@ -26,6 +26,8 @@ def date_bounds(text: str, option: str) -> tuple[str, str]:
     if not match:
         raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = (int(g) if g else None for g in match.groups())
+    if not year:
+        raise UsageError(f"{option}: {text!r} is not a real date (there is no year 0)")
     import calendar  # here, not at the top: each of these costs a query ~1-2 ms of start-up
 
     try:
@@ -85,8 +87,8 @@ class Filters:
             from bilat.countries import resolve_country
 
             codes = [resolve_country(conn, c) for c in countries]
-        since_day = date_bounds(since, "--since")[0] if since else None
-        until_day = date_bounds(until, "--until")[1] if until else None
+        since_day = date_bounds(since, "--since")[0] if since is not None else None
+        until_day = date_bounds(until, "--until")[1] if until is not None else None
         if since_day and until_day and since_day > until_day:
             raise UsageError(f"--since {since} is after --until {until}")
         return cls(

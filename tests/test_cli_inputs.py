@@ -1,0 +1,48 @@
+"""Option values from the reliability review (I2, I5, I6): huge limits, empty and impossible dates.
+
+Each runs through Typer (CliRunner) and through the installed script's fast path, which must agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import bilat_script, cli
+
+HUGE = ["9223372036854775807", "9223372036854775808", "100000000000000000000"]
+
+
+def _both(*args: str) -> list[tuple[int, str, str]]:
+    typer = cli(*args)
+    proc = subprocess.run([bilat_script(), *args], capture_output=True, text=True, env={**os.environ}, timeout=60)
+    return [(typer.exit_code, typer.stdout, typer.stderr), (proc.returncode, proc.stdout, proc.stderr)]
+
+
+@pytest.mark.parametrize("limit", HUGE)
+@pytest.mark.parametrize("command", [["list"], ["search", "labour"], ["timeline"]])
+def test_a_limit_beyond_sqlite_integers_means_every_row(mini: Path, command: list[str], limit: str) -> None:
+    expected = json.loads(cli(*command, "--format", "json").stdout)
+    for code, out, err in _both(*command, "--limit", limit, "--format", "json"):
+        assert code == 0, err
+        assert json.loads(out) == expected
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--since", "", "--since: '' is not a date"),
+        ("--until", "", "--until: '' is not a date"),
+        ("--since", "0000", "there is no year 0"),
+        ("--until", "0000-01", "there is no year 0"),
+    ],
+)
+def test_empty_and_impossible_dates_are_usage_errors(mini: Path, option: str, value: str, message: str) -> None:
+    for code, out, err in _both("list", option, value):
+        assert code == 2, err
+        assert out == ""
+        assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1
