@@ -12,12 +12,8 @@ the old file as it was.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
-from contextlib import suppress
-from pathlib import Path
 from typing import IO, Any
 
 from bilat.problems import UsageError
@@ -177,7 +173,9 @@ def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: I
     if fmt not in (*FORMATS, "plain"):
         raise UsageError(f"--format: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if output:
-        write_atomic(Path(output), to_json(note) if fmt == "json" else markdown(note))
+        from bilat.output_file import write_output
+
+        write_output(output, to_json(note) if fmt == "json" else markdown(note))
         return
     stream = out or sys.stdout
     if fmt == "json":
@@ -188,38 +186,3 @@ def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: I
         print_markdown(markdown(note), stream)
     else:
         stream.write(markdown(note))
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and os.replace (never half a file)."""
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    if path.is_dir():
-        raise UsageError(f"--output: {str(path)!r} is a folder")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"--output: the folder {str(folder)!r} does not exist")
-    try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode()
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write to {str(path)!r}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise UsageError(f"--output: cannot write to {str(path)!r}: {exc.strerror or exc}") from None
-        raise
