@@ -46,3 +46,12 @@ def test_empty_and_impossible_dates_are_usage_errors(mini: Path, option: str, va
         assert code == 2, err
         assert out == ""
         assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("value, traceback", [("0", False), ("", False), ("no", False), ("1", True), ("true", True)])
+def test_bilat_debug_is_read_as_a_switch(mini: Path, value: str, traceback: bool) -> None:
+    env = {**os.environ, "BILAT_DEBUG": value}
+    proc = subprocess.run([bilat_script(), "show", "nope"], capture_output=True, text=True, env=env, timeout=60)
+    assert ("Traceback" in proc.stderr) is traceback, proc.stderr
+    if not traceback:
+        assert proc.returncode == 1 and proc.stderr.startswith("error: no record with id 'nope'")

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from bilat import __version__
-from bilat.problems import ExitCode, UsageError, say
+from bilat.problems import ExitCode, UsageError, debugging, say
 from bilat.problems import one_line as _one_line
 from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
 
@@ -41,7 +41,6 @@ class BilatGroup(TyperGroup):
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
-    import os
 
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
@@ -50,7 +49,7 @@ def _one_line_errors() -> Iterator[None]:
     try:
         yield
     except BilatError as exc:
-        if os.environ.get("BILAT_DEBUG"):
+        if debugging():
             raise
         err(f"error: {_one_line(exc.message)}")
         if exc.hint:
@@ -60,7 +59,7 @@ def _one_line_errors() -> Iterator[None]:
         exc.show()
         raise typer.Exit(int(exc.exit_code)) from None
     except ClickException as exc:
-        if os.environ.get("BILAT_DEBUG"):
+        if debugging():
             raise
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
@@ -69,7 +68,7 @@ def _one_line_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as exc:
-        if os.environ.get("BILAT_DEBUG") or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
+        if debugging() or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
             raise
         from bilat.store import heal, is_damaged
 

@@ -23,6 +23,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from bilat.problems import debugging as _debugging
 from bilat.problems import one_line as _one_line
 from bilat.problems import say as _err
 
@@ -109,7 +110,7 @@ def _parse(args: list[str], spec: Spec, opts: _Options, *, stop_at_positional: b
 def run(argv: list[str]) -> int | None:
     """Run `bilat ARGV` if it is a query this module answers; its exit code, or None to let Typer run it."""
     env = os.environ
-    if env.get("BILAT_NO_FASTPATH") or env.get("BILAT_DEBUG") or "_BILAT_COMPLETE" in env:
+    if env.get("BILAT_NO_FASTPATH") or _debugging() or "_BILAT_COMPLETE" in env:
         return None
     for arg in argv:
         try:

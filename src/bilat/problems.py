@@ -24,6 +24,13 @@ def say(message: str) -> None:
     sys.stderr.write(visible(message.rstrip("\n")) + "\n")
 
 
+def debugging() -> bool:
+    """Whether BILAT_DEBUG asks for tracebacks: 1/true/yes/on do; unset, empty, 0/false/no/off do not."""
+    import os
+
+    return os.environ.get("BILAT_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class ExitCode(IntEnum):
     """The exit codes scripts can rely on (documented in the README)."""
 
