@@ -489,11 +489,10 @@ def schema_command() -> None:
     Example:
       bilat schema > agreements.schema.json
     """
-    import json
-
     from bilat.model import json_schema
+    from bilat.render import json_text
 
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json_schema(), sys.stdout, indent=2) + "\n")
 
 
 def run(args: list[str] | None = None) -> int:
