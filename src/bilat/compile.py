@@ -545,31 +545,31 @@ class _Rows:
                 add("status_steps", (a.id, i, step.status, step.date, step.event, step.note, None, 0))
                 self.evidence("agreement", a.id, f"status_history[{i}]", step.evidence)
             self.evidence("agreement", a.id, "", a.evidence)
-        for f in ds.follow_ups:
+        for fu in ds.follow_ups:
             add(
                 "follow_ups",
                 (
-                    f.id,
-                    f.description,
-                    f.due,
-                    f.place,
-                    f.event,
-                    f.status,
-                    f.outcome.note if f.outcome else None,
-                    _json(f.agreements),
+                    fu.id,
+                    fu.description,
+                    fu.due,
+                    fu.place,
+                    fu.event,
+                    fu.status,
+                    fu.outcome.note if fu.outcome else None,
+                    _json(fu.agreements),
                     name,
                 ),
             )
-            for agreement in f.agreements:
-                add("follow_up_agreements", (f.id, agreement))
-            self.evidence("follow_up", f.id, "", f.evidence)
-            if f.outcome:
-                self.evidence("follow_up", f.id, "outcome", f.outcome.evidence)
+            for agreement in fu.agreements:
+                add("follow_up_agreements", (fu.id, agreement))
+            self.evidence("follow_up", fu.id, "", f.evidence)
+            if fu.outcome:
+                self.evidence("follow_up", fu.id, "outcome", fu.outcome.evidence)
         for d in ds.discrepancies:
             add("discrepancies", (d.id, d.subject, d.field, d.note, name))
-            for i, r in enumerate(d.readings):
-                add("readings", (d.id, i, r.value, r.source, r.quote))
-                self.quotes.append((r.source, r.quote))
+            for i, reading in enumerate(d.readings):
+                add("readings", (d.id, i, reading.value, reading.source, reading.quote))
+                self.quotes.append((reading.source, reading.quote))
         self.out.records += sum(
             len(x)
             for x in (

@@ -17,6 +17,7 @@ import os
 import tempfile
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from bilat.problems import Problem
 
@@ -74,7 +75,7 @@ def forget(db: Path) -> None:
             path.unlink()
 
 
-def _load(path: Path) -> dict[str, object] | None:
+def _load(path: Path) -> dict[str, Any] | None:
     try:
         if path.stat().st_size > 64 * 1024 * 1024:
             return None
