@@ -21,12 +21,54 @@ from bilat.vocab import (
     DATE_PRECISIONS,
     EVENT_KINDS,
     FOLLOW_UP_STATUSES,
+    FORBIDDEN_CLASS,
     SECTORS,
     SOURCE_KINDS,
     STATUSES,
+    forbidden_character,
 )
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SPACE = re.compile(r"\s+")
+
+MAX_ITEMS = 1_000  # items in a list inside a record: the real data has at most 7; a "problem bomb" has a million
+MIN_QUOTE_CHARS = 4  # a quote shorter than this (after normalising) is in almost any text: it proves nothing
+MAX_FIGURE = 2**63 - 1  # SQLite's largest integer
+
+# Text: at least one character that is not whitespace, and no control character (bilat.vocab.FORBIDDEN_CLASS).
+# One regular expression, checked in pydantic's core (fast on a 250,000-record build); bilat validate turns a
+# mismatch into a message that says which of the two it is (`text_problem`).
+TEXT_PATTERN = f"^[^{FORBIDDEN_CLASS}]*[^\\s{FORBIDDEN_CLASS}][^{FORBIDDEN_CLASS}]*$"
+
+
+def normalise(text: str) -> str:
+    """Whitespace runs become one space: the only liberty a quote may take with its source."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def text_problem(value: str) -> str:
+    """Why `value` does not match TEXT_PATTERN, in words."""
+    return forbidden_character(value) or "blank text: write the text, or leave the field out where it is optional"
+
+
+def _check_quote(value: str) -> str:
+    """A quote must say something: a blank or one-letter quote is "in" every source, so it would verify anything."""
+    text = normalise(value)
+    if len(text) < MIN_QUOTE_CHARS or not any(c.isalnum() for c in text):
+        raise ValueError(
+            f"a quote needs at least {MIN_QUOTE_CHARS} characters with a letter or digit: {text!r} proves nothing"
+        )
+    return value
+
+
+def _check_file_name(value: str) -> str:
+    """Refuse an absolute path or `..` as soon as the schema is read (bilat.source_files has the last word)."""
+    from bilat.source_files import name_problem
+
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def _check_date(value: str) -> str:
@@ -42,7 +84,27 @@ def _check_date(value: str) -> str:
 
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[
+    str,
+    Field(
+        min_length=1,
+        pattern=TEXT_PATTERN,
+        description="Text: not blank, and no control character (C0 except tab and newlines, DEL, C1, bidi controls).",
+    ),
+]
+Quote = Annotated[
+    Text,
+    Field(description=f"Verbatim from the source: at least {MIN_QUOTE_CHARS} characters with a letter or digit."),
+    AfterValidator(_check_quote),
+]
+FileName = Annotated[
+    Text,
+    Field(
+        description="The report's text, relative to the sources/ folder beside the data file (no '..').",
+        json_schema_extra={"pattern": r"^(?![/\\]|[A-Za-z]:)(?!(.*[/\\])?\.\.([/\\]|$))"},
+    ),
+    AfterValidator(_check_file_name),
+]
 IsoDate = Annotated[
     str,
     Field(
@@ -72,10 +134,13 @@ class Evidence(Strict):
     """A short verbatim quote from a source: it must appear in that source's text."""
 
     source: Id
-    quote: Text
+    quote: Quote
 
 
-EvidenceList = Annotated[list[Evidence], Field(min_length=1)]
+EvidenceList = Annotated[list[Evidence], Field(min_length=1, max_length=MAX_ITEMS)]
+Countries = Annotated[list[Country], Field(min_length=1, max_length=MAX_ITEMS)]
+Ids = Annotated[list[Id], Field(max_length=MAX_ITEMS)]
+Texts = Annotated[list[Text], Field(max_length=MAX_ITEMS)]
 
 
 class Source(Strict):
@@ -86,7 +151,7 @@ class Source(Strict):
     published: IsoDate
     dateline: Text | None = Field(None, description="The dateline place, null when the report has none.")
     kind: SourceKind
-    file: Text = Field(description="The report's text, relative to the sources/ folder beside the data file.")
+    file: FileName
     notes: Text | None = None
 
 
@@ -100,16 +165,16 @@ class Role(Strict):
 class Person(Strict):
     id: Id
     name: Text = Field(description="The canonical spelling.")
-    aliases: list[Text] = Field(default_factory=list, description="Every other spelling or handle seen.")
+    aliases: Texts = Field(default_factory=list, description="Every other spelling or handle seen.")
     country: Country | None = None
-    roles: list[Role] = Field(default_factory=list)
+    roles: Annotated[list[Role], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
     evidence: EvidenceList
 
 
 class Organisation(Strict):
     id: Id
     name: Text
-    aliases: list[Text] = Field(default_factory=list)
+    aliases: Texts = Field(default_factory=list)
     country: Country | None = None
     evidence: EvidenceList
 
@@ -131,9 +196,9 @@ class Event(Strict):
         None, description='How the date was derived when the text gives it indirectly ("yesterday", "on Monday").'
     )
     place: Text | None = Field(None, description="Where it took place; null when no source states it.")
-    countries: Annotated[list[Country], Field(min_length=1)]
-    participants: list[Participant] = Field(default_factory=list)
-    organisations: list[Id] = Field(default_factory=list)
+    countries: Countries
+    participants: Annotated[list[Participant], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    organisations: Ids = Field(default_factory=list)
     summary: Text
     part_of: Id | None = Field(None, description="A larger event (a visit) this one belongs to.")
     evidence: EvidenceList
@@ -147,7 +212,9 @@ class Event(Strict):
 
 
 class Figure(Strict):
-    value: int
+    """A number the source gives, e.g. 150,000 (skilled workers): a count or an amount, never negative."""
+
+    value: Annotated[int, Field(ge=0, le=MAX_FIGURE, description="Decimal digits, e.g. 150000 (not 150_000).")]
     unit: Text
     evidence: EvidenceList
 
@@ -169,12 +236,12 @@ class Agreement(Strict):
     quantity: Text | None = Field(
         None, description='For a group of instruments the source does not list one by one, e.g. "several".'
     )
-    parties: Annotated[list[Country], Field(min_length=1)]
-    institutions: list[Id] = Field(default_factory=list)
-    sectors: Annotated[list[Sector], Field(min_length=1)]
+    parties: Countries
+    institutions: Ids = Field(default_factory=list)
+    sectors: Annotated[list[Sector], Field(min_length=1, max_length=MAX_ITEMS)]
     summary: Text
-    figures: list[Figure] = Field(default_factory=list)
-    status_history: Annotated[list[StatusStep], Field(min_length=1)]
+    figures: Annotated[list[Figure], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    status_history: Annotated[list[StatusStep], Field(min_length=1, max_length=MAX_ITEMS)]
     evidence: EvidenceList
 
 
@@ -191,7 +258,7 @@ class FollowUp(Strict):
     due: IsoDate | None = None
     place: Text | None = None
     event: Id = Field(description="The event where it was promised.")
-    agreements: list[Id] = Field(default_factory=list)
+    agreements: Ids = Field(default_factory=list)
     status: FollowUpStatus
     outcome: Outcome | None = None
     evidence: EvidenceList
@@ -200,7 +267,7 @@ class FollowUp(Strict):
 class Reading(Strict):
     value: Text
     source: Id
-    quote: Text
+    quote: Quote
 
 
 class Discrepancy(Strict):
@@ -210,10 +277,22 @@ class Discrepancy(Strict):
     subject: Text = Field(description="What the readings are about, e.g. person:nicole-de-moor.")
     field: Text
     note: Text | None = None
-    readings: Annotated[list[Reading], Field(min_length=2)]
+    readings: Annotated[list[Reading], Field(min_length=2, max_length=MAX_ITEMS)]
 
 
 class Dataset(Strict):
+    """One YAML document of the dataset: any of the sections, each a list of records.
+
+    A dataset with no records at all is refused (an empty or truncated file would
+    otherwise replace a good database with nothing) unless a document says
+    `empty: true`: a dataset that is empty on purpose.
+    """
+
+    empty: bool = Field(
+        False,
+        description="true: this document is empty on purpose (a dataset with no records is otherwise refused as "
+        "an empty or truncated file); a document with records cannot say it.",
+    )
     sources: list[Source] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
@@ -221,6 +300,31 @@ class Dataset(Strict):
     agreements: list[Agreement] = Field(default_factory=list)
     follow_ups: list[FollowUp] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _empty_means_empty(self) -> Dataset:
+        if self.empty and record_count(self):
+            raise ValueError(
+                f"empty: true, but this document has {record_count(self):,} records: remove one or the other"
+            )
+        return self
+
+
+SECTIONS = ("sources", "people", "organisations", "events", "agreements", "follow_ups", "discrepancies")
+
+
+def record_count(dataset: Dataset) -> int:
+    """How many records (of every section) a document holds."""
+    return sum(len(getattr(dataset, section)) for section in SECTIONS)
+
+
+def declared_empty(dataset: Dataset) -> bool:
+    """Whether this document says the dataset is empty on purpose (`empty: true`).
+
+    The build calls it when it has read no records: a dataset with no records is
+    refused unless one of its documents says so.
+    """
+    return dataset.empty
 
 
 def json_schema() -> dict[str, object]:

@@ -6,7 +6,7 @@ would be copied into the database and printed by `bilat show`, `/dev/zero` would
 exhaust memory and `/dev/stdin` would wait for input.  Both the validator and the
 build read source texts through `read_source`, so the rule is written once.
 
-Standard library only.
+Standard library only (and bilat.vocab).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+
+from bilat.vocab import FORBIDDEN, forbidden_character
 
 MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a news report is a few kB; 16 MiB leaves room for a long treaty text
 
@@ -28,22 +30,17 @@ def read_source(folder: Path, name: str) -> str:
     Allowed: a relative path without `..`, naming a regular file that, with every
     symlink resolved, is still inside `folder`, and is at most MAX_SOURCE_BYTES.
     """
-    problem = _name_problem(name)
+    problem = name_problem(name)
     if problem:
         raise SourceFileError(problem)
     try:
         root = folder.resolve(strict=True)
     except (OSError, RuntimeError):
         raise SourceFileError(f"source text {name!r} is missing: there is no sources folder") from None
-    path = root / name
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        raise SourceFileError(f"source text sources/{name} is missing or unreadable") from None
-    if not real.is_relative_to(root):
-        raise SourceFileError(f"source text sources/{name} is a link to a file outside the sources folder")
+    real = _inside(root, name)
     # O_NONBLOCK: a FIFO put in the folder must not hang the open; fstat then says what was opened.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    # O_NOFOLLOW: `real` has no link left in it; one planted there since it was resolved is not followed.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(real, flags)
     except OSError:
@@ -65,13 +62,48 @@ def read_source(folder: Path, name: str) -> str:
     if len(raw) > MAX_SOURCE_BYTES:  # it grew while being read
         raise SourceFileError(f"source text sources/{name} is over the limit of {MAX_SOURCE_BYTES:,} bytes")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceFileError(f"source text sources/{name} is not UTF-8 text (byte {exc.start})") from None
+        line, column = _place(raw[: exc.start].decode("utf-8"), exc.start)
+        raise SourceFileError(f"source text sources/{name} is not UTF-8 text (line {line}, column {column})") from None
+    bad = FORBIDDEN.search(text)
+    if bad:
+        line, column = _place(text, bad.start())
+        raise SourceFileError(f"source text sources/{name}, line {line}, column {column}: {forbidden_character(text)}")
+    return text
 
 
-def _name_problem(name: str) -> str | None:
-    """Why `name` cannot name a file inside the sources folder, judged from the text alone."""
+def _inside(root: Path, name: str) -> Path:
+    """`root / name` with every link resolved, when that is inside `root`; SourceFileError otherwise.
+
+    Containment is judged before existence, so that a link out of the folder is
+    refused alike whether its target exists or not: the message must not tell a
+    dataset's author (reading a CI log) which files exist outside the folder.
+    """
+    try:
+        loose = (root / name).resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        raise SourceFileError(f"source text sources/{name} is missing or unreadable") from None
+    if not loose.is_relative_to(root):
+        raise SourceFileError(f"source text sources/{name} is a link to a file outside the sources folder")
+    try:
+        real = loose.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise SourceFileError(f"source text sources/{name} is missing or unreadable") from None
+    if not real.is_relative_to(root):  # pragma: no cover - a link changed between the two resolutions
+        raise SourceFileError(f"source text sources/{name} is a link to a file outside the sources folder")
+    return real
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of character `index` of `text`."""
+    before = text[:index]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return before.count("\n") + before.count("\r") - before.count("\r\n") + 1, index - line_start + 1
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot name a file inside the sources folder, judged from the text alone (None: it can)."""
     if not name.strip():
         return "a source file name cannot be blank"
     if "\x00" in name:

@@ -1,33 +1,71 @@
 """Checks a dataset: schema, duplicate ids, references, and every quote against its source.
 
 `Checker` is fed one document at a time (so a large dataset streams) and
-collects every problem; `check_dataset` runs it over a whole dataset.
+collects every problem; `check_dataset` runs it over a whole dataset.  Records
+are validated one at a time and at most MAX_PROBLEMS problems are kept, so a
+small file of a million bad values costs seconds and megabytes, not minutes and
+gigabytes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bilat.load import Document, Path_, display_name, format_path, read_documents
-from bilat.model import Dataset
+from bilat.model import (
+    SECTIONS,
+    TEXT_PATTERN,
+    Agreement,
+    Dataset,
+    Discrepancy,
+    Event,
+    FollowUp,
+    Organisation,
+    Person,
+    Source,
+    normalise,
+    text_problem,
+)
 from bilat.problems import Problem
 from bilat.source_files import SourceFileError, read_source
 from bilat.store import data_files, sources_folder
 
-SECTIONS = ("sources", "people", "organisations", "events", "agreements", "follow_ups", "discrepancies")
-_SPACE = re.compile(r"\s+")
+__all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
+
+MAX_PROBLEMS = 1_000  # problems listed per run; beyond that only their number is told
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "people": Person,
+    "organisations": Organisation,
+    "events": Event,
+    "agreements": Agreement,
+    "follow_ups": FollowUp,
+    "discrepancies": Discrepancy,
+}
+EMPTY_DATASET = (
+    "the dataset has no records: an empty or truncated file? Add the records back, or write `empty: true` "
+    "in a document if the dataset is empty on purpose"
+)
 
 
-def normalise(text: str) -> str:
-    """Whitespace runs become one space: the only liberty a quote may take with its source."""
-    return _SPACE.sub(" ", text).strip()
+class ProblemList(list[Problem]):
+    """The problems found, sorted, at most MAX_PROBLEMS of them; `omitted` counts the ones left out."""
+
+    omitted: int = 0
+
+    def summary(self) -> str | None:
+        """The line to print after the list when some problems were left out ("… and 12,345 more problems")."""
+        if not self.omitted:
+            return None
+        return (
+            f"… and {self.omitted:,} more problem{'s' * (self.omitted != 1)} (only the first {len(self):,} are listed)"
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -53,25 +91,70 @@ class Checker:
     ids: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (section, "file:line:col")
     by_section: dict[str, set[str]] = field(default_factory=lambda: {s: set() for s in SECTIONS})
     source_files: dict[str, str] = field(default_factory=dict)  # source id -> file name inside sources/
+    omitted: int = 0  # problems found beyond MAX_PROBLEMS (their details are not kept)
+    records: int = 0  # records seen in the documents added
+    declared_empty: bool = False  # a document said `empty: true`
     _refs: list[_Ref] = field(default_factory=list)
     _quotes: list[tuple[str, str, Problem]] = field(default_factory=list)
 
+    def report(self, problems: Iterator[Problem] | list[Problem]) -> None:
+        """Keep problems, but never many more than MAX_PROBLEMS: the smallest by place, and a count of the rest."""
+        for problem in problems:
+            self.problems.append(problem)
+            if len(self.problems) >= 4 * MAX_PROBLEMS:
+                self._trim()
+
+    def _trim(self) -> None:
+        kept = sorted(set(self.problems))
+        self.omitted += max(0, len(kept) - MAX_PROBLEMS)
+        self.problems[:] = kept[:MAX_PROBLEMS]
+
     def add(self, doc: Document) -> Dataset | None:
         """Check one document; return its records when it has no schema problem."""
-        self.problems.extend(doc.problems)
+        self.report(doc.problems)
         if doc.problems and doc.data is None:
             return None
         if doc.data is None:
             return Dataset()
         if not isinstance(doc.data, dict):
-            self.problems.append(doc.problem((), "a data document must be a mapping of sections (sources, events...)"))
+            self.report([doc.problem((), "a data document must be a mapping of sections (sources, events...)")])
             return None
+        self.records += sum(len(_records(doc.data, section)) for section in SECTIONS)
+        self.declared_empty |= doc.data.get("empty") is True
         self._collect_ids(doc)
         self._collect_refs(doc)
+        return self._validate(doc)
+
+    def _validate(self, doc: Document) -> Dataset | None:
+        """The document's records, validated one at a time so that the problems of a huge list stream out.
+
+        One pydantic call on a whole document holding a million bad values builds a
+        million errors at once (3.4 GB); record by record, at most one record's errors exist at a time.
+        """
+        data: dict[str, Any] = doc.data
+        sections = {k: v for k, v in data.items() if k in RECORD_MODELS and isinstance(v, list)}
+        ok = self._schema(doc, Dataset, {k: ([] if k in sections else v) for k, v in data.items()}, ())
+        valid: dict[str, list[BaseModel]] = {}
+        for section, records in sections.items():
+            model = RECORD_MODELS[section]
+            valid[section] = [
+                m for i, r in enumerate(records) if (m := self._schema(doc, model, r, (section, i))) is not None
+            ]
+            ok = ok and len(valid[section]) == len(records)
+        if not ok:
+            return None
+        count = sum(len(v) for v in valid.values())
+        if data.get("empty") is True and count:
+            self.report([doc.problem(("empty",), f"empty: true, but this document has {count:,} records: remove one")])
+            return None
+        return Dataset.model_validate({**data, **valid})  # the records are instances: not validated again
+
+    def _schema(self, doc: Document, model: type[BaseModel], value: Any, prefix: Path_) -> Any:
+        """`value` validated by `model`, or None with its problems reported (located under `prefix`)."""
         try:
-            return Dataset.model_validate(doc.data)
+            return model.model_validate(value)
         except ValidationError as exc:
-            self.problems.extend(_schema_problems(exc, doc))
+            self.report(_schema_problems(exc, doc, prefix))
             return None
 
     def _collect_ids(self, doc: Document) -> None:
@@ -88,7 +171,7 @@ class Checker:
                 here = f"{doc.file}:{line}:{column}"
                 if rid in self.ids:
                     _section, first = self.ids[rid]
-                    self.problems.append(doc.problem(path, f"duplicate id {rid!r} (first used at {first})"))
+                    self.report([doc.problem(path, f"duplicate id {rid!r} (first used at {first})")])
                     continue
                 self.ids[rid] = (section, here)
                 self.by_section[section].add(rid)
@@ -96,7 +179,7 @@ class Checker:
                     self.source_files[rid] = record["file"]
                     text, why = _source_text(sources_folder(self.data), record["file"])
                     if text is None:
-                        self.problems.append(doc.problem((section, i, "file"), why))
+                        self.report([doc.problem((section, i, "file"), why)])
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
         if target is not None:
@@ -122,23 +205,28 @@ class Checker:
                             if isinstance(item, dict) and isinstance(item.get("source"), str):
                                 self._quote(doc, (*path, j), item["source"], item.get("quote"))
 
-    def finish(self) -> list[Problem]:
-        """Resolve references and quotes now that every id is known; return every problem, sorted."""
+    def finish(self) -> ProblemList:
+        """Resolve references and quotes now that every id is known; return the problems, sorted (MAX_PROBLEMS)."""
         singular = {"sources": "source", "people": "person", "organisations": "organisation", "events": "event"}
         for ref in self._refs:
             if ref.target not in self.by_section[ref.section]:
                 kind = singular.get(ref.section, ref.section.rstrip("s"))
                 actual = self.ids.get(ref.target)
                 extra = f" ({ref.target!r} is in {actual[0]})" if actual else ""
-                self.problems.append(_with_message(ref.where, f"unknown {kind} id {ref.target!r}{extra}"))
+                self.report([_with_message(ref.where, f"unknown {kind} id {ref.target!r}{extra}")])
         for source, quote, where in self._quotes:
             name = self.source_files.get(source)
             text = _source_text(sources_folder(self.data), name)[0] if name else None
             if text is not None and normalise(quote) not in text:
-                self.problems.append(_with_message(where, f"quote not found in source {source!r}: {_short(quote)}"))
+                self.report([_with_message(where, f"quote not found in source {source!r}: {_short(quote)}")])
         self._refs.clear()
         self._quotes.clear()
-        return sorted(set(self.problems))
+        if not (self.problems or self.records or self.ids or self.declared_empty):
+            self.problems.append(Problem(display_name(self.data), 1, 1, "", EMPTY_DATASET))
+        self._trim()
+        out = ProblemList(self.problems)
+        out.omitted = self.omitted
+        return out
 
 
 # Per section: (field path -> the section its ids point into), and the lists of {source, quote} items.
@@ -191,10 +279,12 @@ def _short(text: str, limit: int = 200) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _schema_problems(exc: ValidationError, doc: Document) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
-        path = _data_path(doc.data, error["loc"], error["type"])
+def _schema_problems(exc: ValidationError, doc: Document, prefix: Path_ = ()) -> Iterator[Problem]:
+    for error in exc.errors(include_url=False, include_input=False, include_context=True):
         kind = error["type"]
+        path = _data_path(doc.data, (*prefix, *error["loc"]), kind)
+        if path in doc.flagged:
+            continue  # the loader has already said what is wrong with this value
         if kind == "missing":
             yield doc.problem(path, "required field is missing")
             continue
@@ -202,14 +292,44 @@ def _schema_problems(exc: ValidationError, doc: Document) -> Iterator[Problem]:
             line, column = doc.key_marks.get(path, doc.where(path))
             yield Problem(doc.file, line, column, format_path(path), "unknown field")
             continue
-        message = error["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        plain = doc.plain_scalars.get(path)
-        if plain and kind.endswith("_type"):
-            text, what = plain
-            message = f'expected text, but YAML 1.1 reads unquoted {text} as {what}: quote it ("{text}")'
-        yield doc.problem(path, message)
+        yield doc.problem(path, _message(error, doc, path))
+
+
+# What a field of each pydantic type error expects, in words, and how to write it.
+_EXPECTED = {
+    "string_type": ("text", "quote it"),
+    "int_type": ("a whole number", "write it in decimal digits"),
+    "list_type": ("a list", "write a list, [] for none, or leave the field out where it is optional"),
+    "bool_type": ("true or false", "write true or false"),
+    "model_type": ("a mapping of fields", "write the fields"),
+    "dict_type": ("a mapping of fields", "write the fields"),
+}
+
+
+def _message(error: Any, doc: Document, path: Path_) -> str:
+    """A pydantic error in the user's words, with a hint when YAML 1.1 typed an unquoted value."""
+    kind = error["type"]
+    message: str = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
+        value = _value_at(doc.data, path)
+        return text_problem(value) if isinstance(value, str) else message
+    plain = doc.plain_scalars.get(path)
+    if plain and kind in _EXPECTED:
+        text, what = plain
+        expected, advice = _EXPECTED[kind]
+        reads = f"YAML 1.1 reads unquoted {text} as {what}" if text else "an empty value is null in YAML"
+        if kind == "string_type":
+            advice = f'quote it ("{text}")'
+        return f"expected {expected}, but {reads}: {advice}"
+    return message
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _data_path(data: Any, loc: tuple[Any, ...], kind: str) -> Path_:
@@ -231,11 +351,11 @@ def _data_path(data: Any, loc: tuple[Any, ...], kind: str) -> Path_:
 def iter_checked(data: Path, checker: Checker) -> Iterator[tuple[Document, Dataset]]:
     """Yield each valid document's records; problems accumulate in `checker`."""
     if not data.exists():
-        checker.problems.append(Problem(display_name(data), 1, 1, "", "data file not found"))
+        checker.report([Problem(display_name(data), 1, 1, "", "data file not found")])
         return
     files = data_files(data)
     if not files:
-        checker.problems.append(Problem(display_name(data), 1, 1, "", "no *.yaml files in this folder"))
+        checker.report([Problem(display_name(data), 1, 1, "", "no *.yaml files in this folder")])
     for path in files:
         for doc in read_documents(path):
             dataset = checker.add(doc)
@@ -243,8 +363,11 @@ def iter_checked(data: Path, checker: Checker) -> Iterator[tuple[Document, Datas
                 yield doc, dataset
 
 
-def check_dataset(data: Path) -> list[Problem]:
-    """Every problem in the dataset at `data`, sorted by place; empty when it is valid."""
+def check_dataset(data: Path) -> ProblemList:
+    """The problems in the dataset at `data`, sorted by place (the first MAX_PROBLEMS); empty when it is valid.
+
+    A dataset without a single record is a problem (EMPTY_DATASET) unless a document says `empty: true`.
+    """
     checker = Checker(data)
     for _ in iter_checked(data, checker):
         pass

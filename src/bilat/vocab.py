@@ -6,6 +6,8 @@ Plain tuples and dicts, cheap to import: the query path uses them to check
 
 from __future__ import annotations
 
+import re
+
 STATUS_MEANINGS: dict[str, str] = {
     "under-discussion": "discussed; no agreement on it reported yet",
     "talks-agreed": "the sides agreed to hold talks on it",
@@ -62,3 +64,24 @@ EVENT_KINDS: tuple[str, ...] = ("meeting", "talks", "visit", "commission-session
 SOURCE_KINDS: tuple[str, ...] = ("news-report", "press-release", "social-media-post")
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "reported")
 FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "fulfilled", "unclear")
+
+# Characters the data may not hold, in a text value, a mapping key or a source text: C0 controls other than tab,
+# newline and carriage return, DEL, C1 controls (U+009B is CSI on some terminals), the bidi embeddings, overrides
+# and isolates ("Trojan Source", CVE-2021-42574).  They are invisible in a diff, so a reviewed dataset cannot be
+# trusted to be free of them unless they are refused.  Written so that Python, Rust (pydantic) and JSON Schema
+# (ECMA-262) regular expressions all read it the same way.
+FORBIDDEN_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}\ud800-\udfff]")  # and lone surrogates: not text at all
+
+
+def forbidden_character(text: str) -> str | None:
+    """Why `text` cannot be data (the first forbidden character, escaped, and its 1-based position), or None.
+
+    The message never holds the raw character: it would act on the terminal that shows it.
+    """
+    match = FORBIDDEN.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"control character {shown} at position {match.start() + 1}: not allowed in the data"
