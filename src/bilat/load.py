@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from bilat.problems import Problem
-from bilat.vocab import forbidden_character
+from bilat.vocab import MAX_ITEMS, forbidden_character
 
 try:  # libyaml is ~5x faster; fall back to the pure-Python loader without it.
     _Loader: type = yaml.CSafeLoader
@@ -178,6 +178,10 @@ def _value(node: yaml.Node, path: Path_, doc: Document, seen: set[int], stack: l
         return out
     if isinstance(node, yaml.SequenceNode):
         seen.add(id(node))
+        if len(path) > 2 and len(node.value) > MAX_ITEMS:  # inside a record: (section, index, field...)
+            doc.problems.append(doc.problem(path, f"a list of {len(node.value):,} items: at most {MAX_ITEMS:,} here"))
+            doc.flagged.add(path)
+            return None  # its items are not walked: a million bad values cost no more than one
         items: list[Any] = [None] * len(node.value)
         stack.extend((item, (*path, i), items, i) for i, item in reversed(list(enumerate(node.value))))
         return items

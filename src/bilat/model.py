@@ -22,6 +22,7 @@ from bilat.vocab import (
     EVENT_KINDS,
     FOLLOW_UP_STATUSES,
     FORBIDDEN_CLASS,
+    MAX_ITEMS,
     SECTORS,
     SOURCE_KINDS,
     STATUSES,
@@ -31,7 +32,6 @@ from bilat.vocab import (
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SPACE = re.compile(r"\s+")
 
-MAX_ITEMS = 1_000  # items in a list inside a record: the real data has at most 7; a "problem bomb" has a million
 MIN_QUOTE_CHARS = 4  # a quote shorter than this (after normalising) is in almost any text: it proves nothing
 MAX_FIGURE = 2**63 - 1  # SQLite's largest integer
 

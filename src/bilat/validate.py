@@ -145,12 +145,21 @@ class Checker:
             return None
         count = sum(len(v) for v in valid.values())
         if data.get("empty") is True and count:
-            self.report([doc.problem(("empty",), f"empty: true, but this document has {count:,} records: remove one")])
+            self.report(
+                [
+                    doc.problem(
+                        ("empty",), f"empty: true, but this document has {count:,} records: remove one or the other"
+                    )
+                ]
+            )
             return None
         return Dataset.model_validate({**data, **valid})  # the records are instances: not validated again
 
     def _schema(self, doc: Document, model: type[BaseModel], value: Any, prefix: Path_) -> Any:
         """`value` validated by `model`, or None with its problems reported (located under `prefix`)."""
+        if not isinstance(value, dict) and prefix not in doc.flagged:  # a million `- x` records: no exception each
+            self.report([doc.problem(prefix, f"expected a mapping of fields: a record of {prefix[0]}")])
+            return None
         try:
             return model.model_validate(value)
         except ValidationError as exc:

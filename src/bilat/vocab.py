@@ -65,6 +65,8 @@ SOURCE_KINDS: tuple[str, ...] = ("news-report", "press-release", "social-media-p
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "reported")
 FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "fulfilled", "unclear")
 
+MAX_ITEMS = 1_000  # items in a list inside a record: the real data has at most 7; a "problem bomb" has a million
+
 # Characters the data may not hold, in a text value, a mapping key or a source text: C0 controls other than tab,
 # newline and carriage return, DEL, C1 controls (U+009B is CSI on some terminals), the bidi embeddings, overrides
 # and isolates ("Trojan Source", CVE-2021-42574).  They are invisible in a diff, so a reviewed dataset cannot be
