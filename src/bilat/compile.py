@@ -562,7 +562,7 @@ class _Rows:
             )
             for agreement in fu.agreements:
                 add("follow_up_agreements", (fu.id, agreement))
-            self.evidence("follow_up", fu.id, "", f.evidence)
+            self.evidence("follow_up", fu.id, "", fu.evidence)
             if fu.outcome:
                 self.evidence("follow_up", fu.id, "outcome", fu.outcome.evidence)
         for d in ds.discrepancies:
