@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import stat
@@ -387,3 +388,20 @@ def test_an_edit_that_restores_size_and_mtime_is_seen(mini: Path) -> None:
     assert mini.stat().st_size == original.st_size and mini.stat().st_mtime_ns == original.st_mtime_ns
     result = cli("show", "pk-by-readmission", "--format", "json")
     assert json.loads(result.stdout)["title"] == "READMISSION AGREEMENT"
+
+
+def test_problems_beyond_the_cap_are_counted_by_validate_readers_and_the_memo(mini: Path) -> None:
+    mini.write_text(
+        "agreements:\n" + "".join(f"  - id: Bad Id {i}\n" for i in range(1_500)) + mini.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    result = cli("validate")
+    assert result.exit_code == INVALID
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1_001 and lines[-1].startswith("… and ") and "more problems" in lines[-1]
+    total = int(re.search(r"([\d,]+) problems in", result.stderr).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert total > 1_000
+    for _ in range(2):  # the build, then the memo of it, count the same
+        result = cli("list")
+        assert result.exit_code == INVALID
+        assert f"(and {total - 1:,} more problems" in _one_error(result.stderr)

@@ -456,8 +456,11 @@ def validate_command(
     problems = check_dataset(data)
     for problem in problems:
         sys.stdout.write(_one_line(str(problem)) + "\n")  # one problem per line, whatever YAML said
+    if summary := problems.summary():
+        sys.stdout.write(summary + "\n")
     if problems:
-        err(f"{len(problems)} problem{'s' * (len(problems) != 1)} in {data}")
+        total = len(problems) + problems.omitted
+        err(f"{total:,} problem{'s' * (total != 1)} in {data}")
         raise typer.Exit(ExitCode.INVALID_DATA)
     if not state.quiet:
         err(f"{data}: valid")

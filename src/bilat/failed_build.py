@@ -19,7 +19,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from bilat.problems import Problem
+from bilat.problems import InvalidDataError, Problem
 
 MARKER = "bilat failed build"
 KEPT = 1000  # problems remembered; the count says how many there were
@@ -29,8 +29,8 @@ def memo_path(db: Path) -> Path:
     return db.with_name(db.name + ".failed")
 
 
-def read(db: Path, fingerprint: str) -> list[Problem] | None:
-    """The problems of the failed build of this exact fingerprint, or None (no memo, another state, not ours)."""
+def read(db: Path, fingerprint: str) -> InvalidDataError | None:
+    """The failure of the build of this exact fingerprint, as it was raised; None (no memo, another state, not ours)."""
     memo = _load(memo_path(db))
     if memo is None or memo.get("fingerprint") != fingerprint:
         return None
@@ -38,20 +38,22 @@ def read(db: Path, fingerprint: str) -> list[Problem] | None:
         problems = [
             Problem(str(f), int(line), int(col), str(path), str(msg)) for f, line, col, path, msg in memo["problems"]
         ]
+        total = int(memo["total"])
     except (KeyError, TypeError, ValueError):
         return None
-    return problems or None
+    return InvalidDataError(problems, omitted=max(total - len(problems), 0)) if problems else None
 
 
-def write(db: Path, fingerprint: str, problems: list[Problem]) -> None:
+def write(db: Path, fingerprint: str, failure: InvalidDataError) -> None:
     """Remember that the data at `fingerprint` does not build (best effort: a memo that cannot be written is skipped)."""
+    problems = failure.problems
     path = memo_path(db)
     if path.exists() and (not path.is_file() or path.is_symlink() or _load(path) is None):
         return  # a file of someone else's: never replaced
     body = {
         "marker": MARKER,
         "fingerprint": fingerprint,
-        "total": len(problems),
+        "total": len(problems) + failure.omitted,
         "problems": [[p.file, p.line, p.column, p.path, p.message] for p in problems[:KEPT]],
     }
     try:

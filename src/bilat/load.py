@@ -185,6 +185,7 @@ def _value(node: yaml.Node, path: Path_, doc: Document, seen: set[int], stack: l
         items: list[Any] = [None] * len(node.value)
         stack.extend((item, (*path, i), items, i) for i, item in reversed(list(enumerate(node.value))))
         return items
+    assert isinstance(node, yaml.ScalarNode)  # the three kinds of node libyaml composes
     return _scalar(node, path, doc)
 
 

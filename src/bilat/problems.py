@@ -80,14 +80,15 @@ class InvalidDataError(BilatError):
 
     code = ExitCode.INVALID_DATA
 
-    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+    def __init__(self, problems: list[Problem], message: str | None = None, *, omitted: int | None = None) -> None:
+        self.omitted = getattr(problems, "omitted", 0) if omitted is None else omitted  # beyond the cap (validate)
         self.problems = sorted(problems)
         first = str(self.problems[0]) if self.problems else (message or "invalid dataset")
-        more = len(self.problems) - 1
+        more = len(self.problems) - 1 + self.omitted
         summary = (
             first
             if more <= 0
-            else f"{first} (and {more} more problem{'s' if more > 1 else ''}: bilat validate {self.problems[0].file})"
+            else f"{first} (and {more:,} more problem{'s' if more > 1 else ''}: bilat validate {self.problems[0].file})"
         )
         super().__init__(message or summary)
 

@@ -267,7 +267,7 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
 
 def _why_stale(exc: BaseException) -> str:
     if isinstance(exc, InvalidDataError):
-        count = len(exc.problems)
+        count = len(exc.problems) + exc.omitted
         more = f" (and {count - 1} more: bilat validate)" if count > 1 else " (bilat validate)"
         first = str(exc.problems[0]) if exc.problems else exc.message
         return f"the data is invalid: {first}{more}"
@@ -417,14 +417,14 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
     store.db.parent.mkdir(parents=True, exist_ok=True)
     fp = fingerprint(store.data)
     if reason == "stale" and (known := failed_build.read(store.db, fp)):
-        raise InvalidDataError(known)
+        raise known
     with _lock(_lock_path(store.db), None if quiet or not sys.stderr.isatty() else warn):
         fp = fingerprint(store.data)
         if reason == "stale":
             if stored_fingerprint(store.db) == fp:
                 return None  # another process built it while we waited
             if known := failed_build.read(store.db, fp):
-                raise InvalidDataError(known)  # another process found it invalid while we waited
+                raise known  # another process found it invalid while we waited
         _remove_leftovers(store.db)
         from bilat.compile import build
 
@@ -434,7 +434,7 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
                 report = build(store.data, store.db, progress=progress)
         except InvalidDataError as exc:
             if exc.problems:
-                failed_build.write(store.db, fp, exc.problems)
+                failed_build.write(store.db, fp, exc)
             raise
         failed_build.forget(store.db)
         return report

@@ -115,7 +115,7 @@ class Checker:
         if doc.problems and doc.data is None:
             return None
         if doc.data is None:
-            return Dataset()
+            return Dataset(empty=False)
         if not isinstance(doc.data, dict):
             self.report([doc.problem((), "a data document must be a mapping of sections (sources, events...)")])
             return None
