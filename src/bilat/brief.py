@@ -15,7 +15,7 @@ The note, in order (the keys of the dict `compose` returns):
 - `outcomes`: each instrument or commitment, with kind, status and key figures;
 - `participants`: people (role, country) and organisations, per engagement;
 - `background`: earlier engagements with the same partner, each with what it produced;
-- `open_items`: instruments and commitments still under discussion, talks agreed or planned;
+- `open_items`: what is not yet agreed (importance noted, under discussion, exploring), talks agreed or planned;
 - `follow_ups`: promises not yet seen done in a later source (open or unclear), with what became of them;
 - `discrepancies`: where sources disagree about something in the note;
 - `sources`: the numbered sources.
@@ -38,11 +38,22 @@ from bilat.query import date_bounds
 from bilat.records import SourceNumbers, discrepancies_about, event, evidence_of, follow_up
 
 ACCEPTED = "YYYY-MM-DD, YYYY-MM, a country, or an agreement id"
-OPEN_STATUSES = ("under-discussion", "talks-agreed", "planned")
+OPEN_STATUSES = ("importance-noted", "under-discussion", "exploring", "talks-agreed", "planned")
 OPEN_FOLLOW_UPS = ("open", "unclear")
 # Outcomes are listed strongest first.
-STATUS_ORDER = ("signed", "agreed", "to-be-renewed", "existing", "planned", "talks-agreed", "under-discussion")
+STATUS_ORDER = (
+    "signed",
+    "agreed",
+    "to-be-renewed",
+    "existing",
+    "planned",
+    "talks-agreed",
+    "exploring",
+    "under-discussion",
+    "importance-noted",
+)
 STATUS_LABELS = {
+    "importance-noted": "importance noted",
     "under-discussion": "under discussion",
     "talks-agreed": "talks agreed",
     "to-be-renewed": "to be renewed",

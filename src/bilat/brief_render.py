@@ -126,7 +126,7 @@ def markdown(note: dict[str, Any]) -> str:
         lines.append("")
 
     if note["open_items"]:
-        lines += ["## Open items (under discussion, talks agreed or planned)", ""]
+        lines += ["## Open items (importance noted, under discussion, exploring, talks agreed or planned)", ""]
         for item in note["open_items"]:
             lines.append(f"- {_line(item, item['title'])}")
             _details(item, lines)

@@ -248,7 +248,20 @@ def _date_precision(date: str | None, last_step: tuple[str, str, str] | None) ->
     """day, month or year; `reported` when the date is only that of the report of its event."""
     if not date:
         return None
-    if last_step and last_step[0] == date and last_step[1] == date and last_step[2] == "reported":
+    if last_step and last_step[0] == date:
+        return step_precision(date, last_step[1], last_step[2])
+    return _precision(date)
+
+
+def step_precision(date: str | None, event_date: str | None, event_precision: str | None) -> str | None:
+    """A status step's date precision: `reported` when its date is its event's and that is only the report's date.
+
+    A step the source gives no date for (`date: null` in the data) takes its event's date at build time; when the
+    event itself is known only by its report's date, so is the step, and every output says `reported`.
+    """
+    if not date:
+        return None
+    if event_date == date and event_precision == "reported":
         return "reported"
     return _precision(date)
 
@@ -397,6 +410,7 @@ def _run_search(
             "id": row["record_id"],
             "title": row["title"],
             "date": None,
+            "date_precision": None,
             "status": None,
             "snippet": row["snippet"],
             "score": round(row["score"], 4),
@@ -404,11 +418,19 @@ def _run_search(
         if row["record_type"] == "agreement":
             a = conn.execute("select date, status from agreements where id = ?", (row["record_id"],)).fetchone()
             hit["date"], hit["status"] = a["date"], a["status"]
+            step = conn.execute(
+                "select s.date, e.date, e.date_precision from status_steps s left join events e on e.id = s.event_id "
+                "where s.agreement_id = ? and s.date is not null order by s.seq desc limit 1",
+                (row["record_id"],),
+            ).fetchone()
+            hit["date_precision"] = _date_precision(a["date"], tuple(step) if step else None)
         elif row["record_type"] == "event":
-            hit["date"] = conn.execute("select date from events where id = ?", (row["record_id"],)).fetchone()[0]
+            e = conn.execute("select date, date_precision from events where id = ?", (row["record_id"],)).fetchone()
+            hit["date"], hit["date_precision"] = e["date"], e["date_precision"]
         else:
             f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
             hit["date"], hit["status"] = f["due"], f["status"]
+            hit["date_precision"] = _precision(f["due"]) if f["due"] else None
         hits.append(hit)
     return hits, matches, ranked
 

@@ -9,7 +9,7 @@ import json
 import sqlite3
 from typing import Any
 
-from bilat.query import record_type
+from bilat.query import record_type, step_precision
 
 
 class SourceNumbers:
@@ -134,7 +134,8 @@ def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: st
     steps = []
     event_ids: list[str] = []
     for s in conn.execute(
-        "select s.*, e.title as event_title from status_steps s left join events e "
+        "select s.*, e.title as event_title, e.date as event_date, e.date_precision as event_precision "
+        "from status_steps s left join events e "
         "on e.id = s.event_id where s.agreement_id = ? order by s.seq",
         (agreement_id,),
     ):
@@ -142,6 +143,7 @@ def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: st
             {
                 "status": s["status"],
                 "date": s["date"],
+                "date_precision": step_precision(s["date"], s["event_date"], s["event_precision"]),
                 "event": s["event_id"],
                 "event_title": s["event_title"],
                 "note": s["note"],
@@ -185,6 +187,9 @@ def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: st
         "quantity": row["quantity"],
         "status": row["status"],
         "date": row["date"],
+        "date_precision": next(
+            (s["date_precision"] for s in reversed(steps) if s["date"] == row["date"] and s["date"]), None
+        ),
         "first_date": row["first_date"],
         "parties": country_names(conn, json.loads(row["parties"])),
         "institutions": institutions,

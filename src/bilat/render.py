@@ -139,14 +139,32 @@ def write_records(
         out.write("| " + " | ".join(c.header for c in columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
         for record in records:
-            cells = [_md_cell(visible(flat(_clean(record.get(c.field)), "; "))) for c in columns]
+            cells = [_md_cell(visible(flat(_clean(shown(record, c, columns)), "; "))) for c in columns]
             out.write("| " + " | ".join(cells) + " |\n")
     elif fmt == "plain":
         for record in records:
-            cells = [" ".join(visible(flat(_clean(record.get(c.field)), "; ")).split()) for c in columns]
+            cells = [" ".join(visible(flat(_clean(shown(record, c, columns)), "; ")).split()) for c in columns]
             out.write("\t".join(cells) + "\n")
     else:
         draw_table(records, columns, out, title=title)
+
+
+def shown(record: dict[str, Any], column: Column, columns: Sequence[Column], sep: str = " ") -> Any:
+    """A record's value as a table, plain line or Markdown shows it.
+
+    A date known only by its report's publication date (`date_precision: reported`) reads `reported 2025-04-12`
+    unless a precision column beside it says so (a table puts `reported` on a line of its own, to stay narrow);
+    machine formats keep the ISO date and the `date_precision` field.
+    """
+    value = record.get(column.field)
+    if (
+        column.field == "date"
+        and value
+        and record.get("date_precision") == "reported"
+        and not any(c.field == "date_precision" for c in columns)
+    ):
+        return f"reported{sep}{value}"
+    return value
 
 
 def _md_cell(text: str) -> str:
@@ -192,7 +210,7 @@ def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO
             ratio=None if c.no_wrap else 1,
         )
     for record in records:
-        table.add_row(*(_text(record.get(c.field), Text) for c in columns))
+        table.add_row(*(_text(shown(record, c, columns, "\n"), Text) for c in columns))
     con.print(table)
     if not records:
         con.print(Text("(nothing matches)", style="dim"))
@@ -205,7 +223,9 @@ def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -
         total = 0
         for c in cols:
             if c.no_wrap:
-                widest = max((len(cell(r.get(c.field))) for r in records), default=0)
+                widest = max(
+                    (len(line) for r in records for line in cell(shown(r, c, cols, "\n")).split("\n")), default=0
+                )
                 total += max(len(c.header), widest)
             else:
                 total += c.min_width

@@ -32,6 +32,11 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _reported(date: str, precision: str | None) -> str:
+    """A date as shown: `reported 2025-04-12` when only the report's date is known."""
+    return f"reported {date} (its own date not stated)" if precision == "reported" else date
+
+
 def _countries(items: list[dict[str, str]]) -> str:
     return ", ".join(f"{c['name']} ({c['code']})" for c in items)
 
@@ -91,7 +96,7 @@ def _agreement(a: dict[str, Any], lines: list[str]) -> None:
         f"`{a['id']}` · {a['kind']}"
         + (f" ({a['quantity']})" if a["quantity"] else "")
         + f" · **{a['status']}**"
-        + (f" · {a['date']}" if a["date"] else " · date not stated")
+        + (f" · {_reported(a['date'], a.get('date_precision'))}" if a["date"] else " · date not stated")
     )
     lines.append("")
     lines.append(a["summary"] + _cite(a["evidence"]))
@@ -104,7 +109,7 @@ def _agreement(a: dict[str, Any], lines: list[str]) -> None:
         lines.append(f"- **Figure**: {f['value']:,} {f['unit']}{_cite(f['evidence'])}")
     lines += ["", "## Status history", ""]
     for s in a["status_history"]:
-        when = s["date"] or "date not stated"
+        when = _reported(s["date"], s.get("date_precision")) if s["date"] else "date not stated"
         at = f" at {s['event_title']} (`{s['event']}`)" if s["event"] else ""
         note = f": {s['note']}" if s["note"] else ""
         lines.append(f"- {when}: **{s['status']}**{at}{note}{_cite(s['evidence'])}")

@@ -9,7 +9,7 @@ gigabytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,9 +55,20 @@ EMPTY_DATASET = (
 
 
 class ProblemList(list[Problem]):
-    """The problems found, sorted, at most MAX_PROBLEMS of them; `omitted` counts the ones left out."""
+    """The problems found, sorted, at most MAX_PROBLEMS of them; `omitted` counts the ones left out.
+
+    `warnings` holds what a curator should look at but that does not make the data invalid (bilat.curation_checks:
+    a date no source gives, a report's date passed off as an event's, a quotation in no source); each prints as
+    `FILE:LINE:COLUMN: path: warning: message`.  They are not problems: the list, its length and its truth value
+    are the errors only.
+    """
 
     omitted: int = 0
+    warnings: list[Problem]
+
+    def __init__(self, problems: Iterable[Problem] = (), warnings: list[Problem] | None = None) -> None:
+        super().__init__(problems)
+        self.warnings = list(warnings or [])
 
     def summary(self) -> str | None:
         """The line to print after the list when some problems were left out ("… and 12,345 more problems")."""
@@ -377,7 +388,12 @@ def check_dataset(data: Path) -> ProblemList:
 
     A dataset without a single record is a problem (EMPTY_DATASET) unless a document says `empty: true`.
     """
+    from bilat.curation_checks import curation_warnings
+
     checker = Checker(data)
-    for _ in iter_checked(data, checker):
-        pass
-    return checker.finish()
+    documents = list(iter_checked(data, checker))
+    problems = checker.finish()
+    if not problems:  # the curator's rules read a valid dataset: with errors, fix those first
+        folder = sources_folder(data)
+        problems.warnings = curation_warnings(documents, lambda name: _source_text(folder, name)[0])
+    return problems

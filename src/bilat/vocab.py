@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import re
 
+# Statuses, weakest first.  Each says what the source's verb says, no more: a step's note quotes the verb.
 STATUS_MEANINGS: dict[str, str] = {
-    "under-discussion": "discussed; no agreement on it reported yet",
-    "talks-agreed": "the sides agreed to hold talks on it",
+    "importance-noted": (
+        "the sides acknowledged, emphasised or highlighted its importance or benefits; "
+        "no discussion of it, or agreement on it, is reported"
+    ),
+    "under-discussion": "discussed (or the discussions focused on it); no agreement on it reported yet",
+    "exploring": "the sides are exploring it, or agreed to explore it; nothing about it itself is agreed",
+    "talks-agreed": "the sides agreed, or committed, to hold talks on it",
     "planned": "announced for later (to be signed, developed or held)",
     "agreed": "the sides agreed on it; no signing reported",
     "signed": "signed",
@@ -45,6 +51,7 @@ SECTOR_MEANINGS: dict[str, str] = {
     "political": "political dialogue, high-level engagement, legal frameworks",
     "people-to-people": "people-to-people contacts, public diplomacy",
     "transport": "transportation, electric buses",
+    "not-stated": "the source does not say what it is about",
 }
 SECTORS: tuple[str, ...] = tuple(SECTOR_MEANINGS)
 
@@ -56,7 +63,14 @@ AGREEMENT_KIND_MEANINGS: dict[str, str] = {
     "roadmap": "roadmap",
     "action-plan": "action plan",
     "agreements-and-mous": "a group of agreements and MoUs the source does not list one by one",
-    "commitment": "a commitment or understanding reached at an engagement, not an instrument",
+    "commitment": (
+        "not an instrument: something the sides agreed, committed or pledged to do, or said they will do, "
+        "at an engagement"
+    ),
+    "area-of-cooperation": (
+        "not an instrument and not a commitment: a matter the source reports only as discussed, explored, "
+        "emphasised, highlighted or acknowledged (its status says which)"
+    ),
 }
 AGREEMENT_KINDS: tuple[str, ...] = tuple(AGREEMENT_KIND_MEANINGS)
 

@@ -1,0 +1,189 @@
+"""The fact-checker's rules, as warnings a curator sees (`bilat validate`); a warning never makes data invalid.
+
+1. A title or id that names a month or a date ("April 2025", "2025-04", "12 April 2025") which no date of
+   the record has (an event's date; an agreement's step dates and their events' dates; a follow-up's event
+   date and due date; a source's publication date): an invented date.
+2. A date equal to the publication date of the report it cites, with nothing saying how that day is known:
+   a status step whose own date is its report's date, unless the step's event has that date with a
+   `date_derivation` (and is not merely `reported`); an event dated its report's day at `day` precision
+   with no `date_derivation`.  A report's date is never passed off as the day something happened.
+3. A quoted phrase (between "straight" or “curly” double quotes) in a summary, description, note or date
+   derivation that is in no source text: a quotation the sources do not hold.
+
+Each warning is a `Problem` whose message starts with `warning: `, so it prints as
+`FILE:LINE:COLUMN: path: warning: message`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from bilat.load import Document, Path_
+from bilat.model import Dataset, normalise
+from bilat.problems import Problem
+
+WARNING = "warning: "
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ISO = re.compile(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?!\d)")
+_WORDS = re.compile(
+    rf"(?<![\w])(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({_MONTH_NAMES})\.?\s+(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+_REPORTED = re.compile(r"reported(?:[\s_-]+on)?[\s_-]*$", re.IGNORECASE)
+
+
+def named_dates(text: str) -> Iterator[tuple[str, str, bool]]:
+    """The months and days `text` names: (what it says, ISO YYYY-MM or YYYY-MM-DD, said as "reported ...")."""
+    for m in _ISO.finditer(text):
+        year, month, day = m.groups()
+        yield m.group(), f"{year}-{month}" + (f"-{day}" if day else ""), bool(_REPORTED.search(text[: m.start()]))
+    for m in _WORDS.finditer(text):
+        day_before, month, day_after, year = m.groups()
+        day = day_before or day_after
+        iso = f"{year}-{_MONTHS[month.lower()]:02d}" + (f"-{int(day):02d}" if day else "")
+        yield m.group(), iso, bool(_REPORTED.search(text[: m.start()]))
+
+
+def _has(dates: Iterable[tuple[str | None, bool]], named: str, said_reported: bool) -> bool:
+    """Whether a record date falls in the month or on the day `named` (a date at month precision cannot).
+
+    A date known only as its report's (`reported`) establishes neither a month nor a day: the thing may have
+    happened earlier; only a text that says "reported 2025-04-12" may name it.
+    """
+    return any(
+        d is not None and (d == named or (len(named) == 7 and d.startswith(named))) and (said_reported or not rep)
+        for d, rep in dates
+    )
+
+
+def _fold(text: str) -> str:
+    return normalise(text.translate(_FOLD)).casefold()
+
+
+def quoted_phrases(text: str) -> Iterator[str]:
+    """The phrases `text` quotes, each part of an elided quote ("a … b") on its own."""
+    for m in _QUOTED.finditer(text):
+        for part in re.split(r"…|\.\.\.", m.group(1) or m.group(2)):
+            part = part.strip(" ,;:")
+            if any(c.isalnum() for c in part):
+                yield part
+
+
+def curation_warnings(
+    documents: Iterable[tuple[Document, Dataset]], source_text: Callable[[str], str | None]
+) -> list[Problem]:
+    """The warnings for a valid dataset; `source_text(file)` is a source's text (None when unreadable)."""
+    documents = list(documents)
+    published: dict[str, str] = {}
+    texts: list[str] = []
+    events: dict[str, tuple[str, str, str | None]] = {}  # id -> (date, precision, derivation)
+    for _doc, ds in documents:
+        for s in ds.sources:
+            published[s.id] = s.published
+            text = source_text(s.file)
+            if text is not None:
+                texts.append(_fold(text))
+        for e in ds.events:
+            events[e.id] = (e.date, e.date_precision, e.date_derivation)
+    out: list[Problem] = []
+
+    def warn(doc: Document, path: Path_, message: str) -> None:
+        out.append(doc.problem(path, WARNING + message))
+
+    def check_names(
+        doc: Document, path: Path_, rid: str, title: str | None, dates: list[tuple[str | None, bool]]
+    ) -> None:
+        for field, value in (("id", rid), ("title", title)):
+            for said, iso, said_reported in named_dates(value or ""):
+                if not _has(dates, iso, said_reported):
+                    known = ", ".join(sorted({(f"reported {d}" if r else d) for d, r in dates if d})) or "none"
+                    warn(
+                        doc,
+                        (*path, field),
+                        f"the {field} names {said!r}, a date no step or event of this record has (its dates: "
+                        f"{known}); say only what the sources date, e.g. 'reported YYYY-MM-DD'",
+                    )
+
+    def check_quotes(doc: Document, path: Path_, text: str | None) -> None:
+        for phrase in quoted_phrases(text or ""):
+            if not any(_fold(phrase) in t for t in texts):
+                warn(doc, path, f"the quoted phrase {phrase!r} is in no source text: quote the source exactly")
+
+    for doc, ds in documents:
+        for i, s in enumerate(ds.sources):
+            check_names(doc, ("sources", i), s.id, None, [(s.published, False)])
+            check_quotes(doc, ("sources", i, "notes"), s.notes)
+        for i, e in enumerate(ds.events):
+            where: Path_ = ("events", i)
+            check_names(doc, where, e.id, e.title, [(e.date, e.date_precision == "reported")])
+            check_quotes(doc, (*where, "summary"), e.summary)
+            check_quotes(doc, (*where, "date_derivation"), e.date_derivation)
+            cited = sorted({ev.source for ev in e.evidence if published.get(ev.source) == e.date})
+            if cited and e.date_precision == "day" and not e.date_derivation:
+                warn(
+                    doc,
+                    (*where, "date"),
+                    f"the date {e.date} is the publication date of {cited[0]!r} and no date_derivation says how "
+                    "that day is known: add one, or make date_precision 'reported'",
+                )
+        for i, a in enumerate(ds.agreements):
+            where = ("agreements", i)
+            dates: list[tuple[str | None, bool]] = []
+            for step in a.status_history:
+                date, precision, _ = events.get(step.event or "", (None, None, None))
+                reported = precision == "reported"
+                dates.append((step.date, reported and step.date == date))
+                dates.append((date, reported))
+            check_names(doc, where, a.id, a.title, dates)
+            check_quotes(doc, (*where, "summary"), a.summary)
+            for j, step in enumerate(a.status_history):
+                step_path: Path_ = (*where, "status_history", j)
+                check_quotes(doc, (*step_path, "note"), step.note)
+                if step.date is None:
+                    continue
+                cited = sorted({ev.source for ev in step.evidence if published.get(ev.source) == step.date})
+                event = events.get(step.event or "")
+                explained = event is not None and event[0] == step.date and event[1] != "reported" and event[2]
+                if cited and not explained:
+                    warn(
+                        doc,
+                        (*step_path, "date"),
+                        f"the date {step.date} is the publication date of {cited[0]!r} and nothing says how the "
+                        "step was dated: give it an event whose date_derivation says how that day is known, or "
+                        "write date: null (the step is then known by its report's date, marked 'reported')",
+                    )
+        for i, f in enumerate(ds.follow_ups):
+            where = ("follow_ups", i)
+            event_date, precision, _ = events.get(f.event, (None, None, None))
+            check_names(doc, where, f.id, None, [(event_date, precision == "reported"), (f.due, False)])
+            check_quotes(doc, (*where, "description"), f.description)
+            if f.outcome is not None:
+                check_quotes(doc, (*where, "outcome", "note"), f.outcome.note)
+        for i, d in enumerate(ds.discrepancies):
+            check_quotes(doc, ("discrepancies", i, "note"), d.note)
+    return sorted(out)
