@@ -113,7 +113,7 @@ def test_completes_statuses_kinds_sectors_and_formats(mini: Path) -> None:
 
 def test_completes_ids_for_show_and_brief(mini: Path) -> None:
     assert _complete("bilat show pk-by") == ["pk-by-readmission", "pk-by-skilled-workers"]
-    assert "2025-04-12-belarus" in _complete("bilat brief 2025")
+    assert "sharif-lukashenko-reported-2025-04-12" in _complete("bilat brief sharif")
 
 
 def test_completes_command_names() -> None:

@@ -138,7 +138,7 @@ def test_nothing_searchable_is_refused_with_exit_2(hostile: Path, query: str) ->
         ("labour*", "pk-be-labour-mou"),
         ('"skilled Pakistani workers"', "pk-by-skilled-workers"),
         ("title:readmission", HOSTILE_ID),
-        ("readmission NOT energy", "2025-04-12-belarus"),
+        ("readmission NOT energy", "sharif-lukashenko-reported-2025-04-12"),
     ],
 )
 def test_the_documented_syntax_still_works_without_a_note(hostile: Path, query: str, expected: str) -> None:

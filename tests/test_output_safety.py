@@ -288,7 +288,7 @@ PIPED = [
     ["show", "khar"],
     ["show", "alpha"],
     ["show", "beta"],
-    ["show", "2025-04-12-belarus"],
+    ["show", "sharif-lukashenko-reported-2025-04-12"],
     ["show", "labour-mou-finalised"],
     ["show", "interior-ministries"],
     ["show", "de-moor-spelling"],

@@ -440,7 +440,8 @@ def validate_command(
 ) -> None:
     """Check the dataset: schema, ids, references, and every quote against its source.
 
-    Prints every problem as FILE:LINE:COLUMN: path: message. Exit 0 when valid, 3 when not.
+    Prints every problem as FILE:LINE:COLUMN: path: message, then every warning (a date, quotation or
+    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not.
 
     \b
     Examples:
@@ -456,6 +457,8 @@ def validate_command(
     problems = check_dataset(data)
     for problem in problems:
         sys.stdout.write(_one_line(str(problem)) + "\n")  # one problem per line, whatever YAML said
+    for warning in problems.warnings:
+        sys.stdout.write(_one_line(str(warning)) + "\n")  # FILE:LINE:COLUMN: path: warning: message
     if summary := problems.summary():
         sys.stdout.write(summary + "\n")
     if problems:

@@ -33,7 +33,7 @@ LIST_FIELDS = (
     "summary",
     "sources",
 )
-SEARCH_FIELDS = ("type", "id", "title", "date", "status", "snippet", "score")
+SEARCH_FIELDS = ("type", "id", "title", "date", "date_precision", "status", "snippet", "score")
 TIMELINE_FIELDS = ("date", "date_precision", "type", "id", "kind", "title", "status", "place", "countries", "event")
 SUMMARY_FIELDS = ("dimension", "key", "label", "count")
 
