@@ -55,3 +55,8 @@ def test_bilat_debug_is_read_as_a_switch(mini: Path, value: str, traceback: bool
     assert ("Traceback" in proc.stderr) is traceback, proc.stderr
     if not traceback:
         assert proc.returncode == 1 and proc.stderr.startswith("error: no record with id 'nope'")
+
+
+def test_a_limit_with_more_digits_than_python_converts_is_a_usage_error(mini: Path) -> None:
+    for code, out, err in _both("list", "--limit", "9" * 4301):
+        assert code == 2 and out == "" and "Traceback" not in err, err

@@ -409,11 +409,6 @@ def test_summary_and_timeline_any_options(on_mini: Path, line: tuple[list[str], 
 ALL_QUERIES = tuple(COMMANDS)
 
 
-@pytest.mark.xfail(
-    reason="fast.run(['list', '--limit', '9' * 4301]) raises ValueError: Exceeds the limit (4300 digits) for "
-    "integer string conversion (fast.py _parse: int(value)); the installed bilat prints a traceback, exit 1",
-    strict=False,
-)
 @budget(150)
 @given(line=command_lines(ALL_QUERIES))
 @example(line=(["list", "--limit", "9" * 4301], None))
@@ -719,12 +714,6 @@ QUERIES_AFTER_BUILD = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="a plain scalar of more than 4,300 digits in any field (e.g. `as_of: 999...9` x4301, or the id, or a "
-    "figure value): validate reports 1 problem (exit 3) but `bilat build` exits 70 with 'internal error: ValueError: "
-    "Exceeds the limit (4300 digits) for integer string conversion' (compile.py _plain: int(node.value))",
-    strict=False,
-)
 @budget(200)
 @given(field=st.sampled_from(sorted(TARGETS)), scalar=yaml_scalars)
 @example(field="as_of", scalar="9" * 4301)
@@ -760,12 +749,6 @@ def _build(yaml_file: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 TEXT_FIELDS = sorted(set(TARGETS) & {"title", "summary", "figure unit", "aliases", "event countries", "parties"})
 
 
-@pytest.mark.xfail(
-    reason="`unit: 999...9` (a plain scalar of 4,301 digits as a figure unit) passes validate (no problems) but "
-    "`bilat build` exits 70: 'internal error: ValueError: Exceeds the limit (4300 digits) for integer string "
-    "conversion' (compile.py _plain: int(node.value)); `bilat list` on that data exits 70 too",
-    strict=False,
-)
 @budget(60)
 @given(
     field=st.sampled_from(sorted(TARGETS)) | st.sampled_from(TEXT_FIELDS),

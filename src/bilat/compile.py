@@ -399,7 +399,10 @@ def _plain(node: yaml.Node, seen: set[int]) -> Any:
         if tag == _NULL:
             return None
         if tag == _INT and _DECIMAL.match(node.value):
-            return int(node.value)
+            try:
+                return int(node.value)
+            except ValueError:  # more digits than Python converts (4,300): the exact loader says what it is
+                raise _NotPlain from None
         raise _NotPlain  # booleans, dates, odd numbers: the exact loader explains them
     if id(node) in seen:
         raise _NotPlain  # an alias

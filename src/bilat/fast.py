@@ -97,9 +97,13 @@ def _parse(args: list[str], spec: Spec, opts: _Options, *, stop_at_positional: b
             value = args[i]
             i += 1
         if kind == _INT:
-            if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            try:
+                number = int(value) if value.isascii() and value.isdigit() else 0
+            except ValueError:  # more digits than Python converts: Click explains, as for any bad number
+                return None
+            if number < 1:
                 return None  # Click explains the range
-            opts.values[dest] = int(value)
+            opts.values[dest] = number
         elif kind == _MANY:
             opts.values.setdefault(dest, []).append(value)
         else:
