@@ -91,7 +91,7 @@ def test_the_model_refuses_such_names_early(name: str) -> None:
     assert name_problem(name)
 
 
-@pytest.mark.parametrize("name", ["beta.txt", "2025/beta.txt", "a..b.txt", "..hidden.txt"])
+@pytest.mark.parametrize("name", ["beta.txt", "a..b.txt", "..hidden.txt"])
 def test_ordinary_names_pass_the_name_check(name: str) -> None:
     assert name_problem(name) is None
 
@@ -190,3 +190,28 @@ def test_a_source_text_that_is_not_utf8_is_located(tmp_path: Path) -> None:
 def test_no_sources_folder(tmp_path: Path) -> None:
     with pytest.raises(SourceFileError, match="there is no sources folder"):
         read_source(tmp_path / "nowhere", "beta.txt")
+
+
+def test_a_sources_folder_that_links_outside_the_data_folder_is_refused(tmp_path: Path) -> None:
+    # Review of the fix: `sources -> /` made every absolute file "inside" the folder.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sources").symlink_to("/")
+    with pytest.raises(SourceFileError, match="link to a folder outside the data folder"):
+        read_source(data / "sources", "passwd")
+
+
+def test_a_sources_folder_linked_inside_the_data_folder_is_fine(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "texts").mkdir(parents=True)
+    (data / "texts" / "a.txt").write_text("hello")
+    (data / "sources").symlink_to("texts")
+    assert read_source(data / "sources", "a.txt") == "hello"
+
+
+def test_a_file_in_a_subfolder_is_refused(tmp_path: Path) -> None:
+    # The freshness check watches the folder's own files: a text in a subfolder would go stale unseen.
+    (tmp_path / "sources" / "sub").mkdir(parents=True)
+    (tmp_path / "sources" / "sub" / "a.txt").write_text("hello")
+    with pytest.raises(SourceFileError, match="not in a subfolder"):
+        read_source(tmp_path / "sources", "sub/a.txt")

@@ -35,8 +35,11 @@ def read_source(folder: Path, name: str) -> str:
         raise SourceFileError(problem)
     try:
         root = folder.resolve(strict=True)
+        home = folder.parent.resolve(strict=True)
     except (OSError, RuntimeError):
         raise SourceFileError(f"source text {name!r} is missing: there is no sources folder") from None
+    if not root.is_relative_to(home):  # sources/ itself a link to /, say: everything would be "inside" it
+        raise SourceFileError(f"the sources folder {folder} is a link to a folder outside the data folder")
     real = _inside(root, name)
     # O_NONBLOCK: a FIFO put in the folder must not hang the open; fstat then says what was opened.
     # O_NOFOLLOW: `real` has no link left in it; one planted there since it was resolved is not followed.
@@ -113,4 +116,6 @@ def name_problem(name: str) -> str | None:
     parts = name.replace("\\", "/").split("/")
     if ".." in parts:
         return f"source file {name!r} must stay inside the sources folder (no '..')"
+    if len(parts) > 1:  # the freshness check and the incremental build look at the folder's own files only
+        return f"source file {name!r} must be a file directly in the sources folder, not in a subfolder"
     return None
