@@ -112,3 +112,39 @@ def test_brief_output_to_dev_stdout_in_a_pipe(real: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# Pakistan and Belarus")
+
+
+def test_dev_stdout_appending_to_a_file_keeps_what_was_there(real: Path, tmp_path: Path) -> None:
+    # Review of the fix: /dev/stdout resolved to the file and replaced it, losing what >> had kept.
+    log = tmp_path / "log.txt"
+    log.write_text("line1 of my log\n")
+    proc = subprocess.run(
+        f"{{ echo HEADER; {bilat_script()} brief 2025-04-12 -o /dev/stdout; echo FOOTER; }} >> {log}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = log.read_text()
+    assert text.startswith("line1 of my log\nHEADER\n# Pakistan and Belarus") and text.endswith("FOOTER\n")
+
+
+def test_a_hard_linked_file_is_written_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "note.md"
+    target.write_text("old\n")
+    other = tmp_path / "other-name.md"
+    os.link(target, other)
+    write_output(str(target), "new\n")
+    assert other.read_text() == "new\n" and target.read_text() == "new\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_a_read_only_file_is_refused_as_the_shell_would(tmp_path: Path) -> None:
+    target = tmp_path / "ro.md"
+    target.write_text("protected\n")
+    target.chmod(0o444)
+    with pytest.raises(UsageError, match="Permission denied"):
+        write_output(str(target), "x")
+    assert target.read_text() == "protected\n"

@@ -12,8 +12,11 @@ Standard library only.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import stat
+import sys
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -26,21 +29,62 @@ def write_output(name: str, text: str) -> None:
     if not name.strip():
         raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
     path = Path(name).expanduser()
+    fd = _open_descriptor(name)
+    if fd is not None:  # /dev/stdout, /dev/fd/3...: the file the shell opened, at its offset, never replaced
+        _write_descriptor(fd, name, text)
+        return
     try:
-        mode = os.stat(path).st_mode  # follows links, /dev/stdout's to a pipe included
+        info: os.stat_result | None = os.stat(path)  # follows links
     except FileNotFoundError:
-        mode = None
+        info = None
     except OSError as exc:
         raise UsageError(f"--output: cannot write to {str(path)!r}: {exc.strerror or exc}") from None
-    if mode is None or stat.S_ISREG(mode):
+    mode = None if info is None else info.st_mode
+    if info is None or stat.S_ISREG(info.st_mode):
         if path.is_symlink():  # replace the link's target, keep the link
             path = Path(os.path.realpath(path))
+        if info is not None and not os.access(path, os.W_OK):
+            raise UsageError(f"--output: cannot write to {str(path)!r}: Permission denied")
+        if info is not None and (info.st_nlink > 1 or info.st_uid != _uid(info.st_uid)):
+            _write_into(path, text, truncate=True)  # keep its owner and its other names, as `>` does
+            return
         _replace(path, text, None if mode is None else stat.S_IMODE(mode))
-    elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+    elif mode is not None and (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
         _write_into(path, text)
     else:
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        kind = "a folder" if mode is not None and stat.S_ISDIR(mode) else "not a regular file"
         raise UsageError(f"--output: {str(path)!r} is {kind}; bilat will not replace it")
+
+
+_FD_NAMES = {"/dev/stdout": 1, "/dev/stderr": 2}
+_FD_PATH = re.compile(r"/(?:dev/fd|proc/self/fd|proc/(\d+)/fd)/(\d+)\Z")
+
+
+def _open_descriptor(name: str) -> int | None:
+    """The descriptor a name such as /dev/stdout or /dev/fd/3 stands for, when it is one of this process's."""
+    if name in _FD_NAMES:
+        return _FD_NAMES[name]
+    match = _FD_PATH.match(name)
+    if match and (match.group(1) is None or int(match.group(1)) == os.getpid()):
+        return int(match.group(2))
+    return None
+
+
+def _write_descriptor(fd: int, name: str, text: str) -> None:
+    """Write to an open descriptor: it keeps its offset and mode (`>>` appends), as a shell redirection does."""
+    if fd == 1:
+        sys.stdout.write(text)  # through the guarded stdout: a closed pipe ends quietly
+        return
+    data = text.encode("utf-8")
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write to {name!r}: {exc.strerror or exc}") from None
+
+
+def _uid(default: int) -> int:
+    return os.getuid() if hasattr(os, "getuid") else default
 
 
 def _new_file_mode() -> int:
@@ -72,12 +116,14 @@ def _replace(path: Path, text: str, mode: int | None) -> None:
         raise
 
 
-def _write_into(path: Path, text: str) -> None:
-    """Write into a FIFO or device in place; O_NONBLOCK so a FIFO nobody reads fails at once instead of hanging."""
+def _write_into(path: Path, text: str, *, truncate: bool = False) -> None:
+    """Write into a file, FIFO or device in place; O_NONBLOCK so a FIFO nobody reads fails at once, not hangs."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | (os.O_TRUNC if truncate else 0)
     try:
-        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, flags)
     except OSError as exc:
-        why = "nothing is reading from it" if exc.errno == getattr(__import__("errno"), "ENXIO", -1) else exc.strerror
+        fifo = exc.errno == errno.ENXIO and path.is_fifo()
+        why = "nothing is reading from it" if fifo else exc.strerror
         raise UsageError(f"--output: cannot write to {str(path)!r}: {why}") from None
     try:
         os.set_blocking(fd, True)  # now that it is open, wait for a slow reader like any writer
