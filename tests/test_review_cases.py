@@ -401,10 +401,10 @@ def test_I22_bilat_debug_zero_is_off(case: Case) -> None:
     assert proc.returncode == NOT_FOUND and "Traceback" not in proc.stderr
 
 
-def test_I24_dev_null_as_the_data_is_an_empty_dataset_error(case: Case) -> None:
+def test_I24_dev_null_as_the_data_is_refused(case: Case) -> None:
     proc = case.run("list", "-n", "1", BILAT_DATA="/dev/null")
     _clean(proc)
-    assert proc.returncode == INVALID
+    assert proc.returncode == USAGE and "/dev/null: not a regular file or a folder" in proc.stderr
 
 
 FOREIGN: dict[str, Callable[[Path], object]] = {

@@ -27,11 +27,13 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import sys
 import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -649,7 +651,7 @@ def _read_files(data: Path, names: list[str], paths: list[Path]) -> Iterator[_Fi
         return
     # fork where it is safe (Linux: the workers start at once, with everything imported); spawn elsewhere.
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    pool = context.Pool(workers)
+    pool = context.Pool(workers, initializer=_worker_signals)
     try:
         pending: deque[Any] = deque()
         queue = iter(tasks)
@@ -667,6 +669,20 @@ def _read_files(data: Path, names: list[str], paths: list[Path]) -> Iterator[_Fi
     finally:
         pool.terminate()
         pool.join()
+
+
+def _worker_signals() -> None:
+    """Workers leave signals to the main process: it ends them (pool.terminate) and cleans up.
+
+    Forked workers would otherwise inherit the build's SIGTERM handler (and
+    Ctrl-C), print tracebacks, and could leave the pool's shutdown waiting.
+    """
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _size(path: Path) -> int:
@@ -738,23 +754,26 @@ class _Reporter:
 ATTEMPTS = 3  # builds tried when the data keeps changing under them
 
 
-def build(data: Path, db_path: Path, progress: Progress | None = None) -> BuildReport:
+def build(
+    data: Path, db_path: Path, progress: Progress | None = None, guard: Callable[[], None] | None = None
+) -> BuildReport:
     """Check and compile the dataset at `data` into `db_path`, atomically; raise InvalidDataError on any problem.
 
     `progress` (when given) receives a line now and then while a long build runs.
     When the data changes while it is read (an editor saving, a sync), so that
     the problems found can no longer be shown, the build starts again on what is
-    there now, up to ATTEMPTS times.
+    there now, up to ATTEMPTS times.  `guard` is called just before the new file
+    replaces `db_path`: it raises when whatever is there may not be replaced.
     """
     for _attempt in range(ATTEMPTS):
         try:
-            return _build_once(data, db_path, progress)
+            return _build_once(data, db_path, progress, guard)
         except _DataChanged:
             continue
     raise InvalidDataError([], f"{display_name(data)}: the data kept changing while it was compiled; run it again")
 
 
-def _build_once(data: Path, db_path: Path, progress: Progress | None) -> BuildReport:
+def _build_once(data: Path, db_path: Path, progress: Progress | None, guard: Callable[[], None] | None) -> BuildReport:
     started = time.perf_counter()
     fp = fingerprint(data)  # taken before reading, so an edit during the build leaves the result stale
     snapshot = _Snapshot.take(data)
@@ -783,12 +802,21 @@ def _build_once(data: Path, db_path: Path, progress: Progress | None) -> BuildRe
             conn.execute("pragma journal_mode = delete")
         finally:
             conn.close()
+        if guard is not None:
+            guard()
+        _keep_mode(db_path, tmp)
         os.replace(tmp, db_path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     mode = "full" if plan is None else "incremental"
     return BuildReport(db_path, time.perf_counter() - started, counts, mode, files_read)
+
+
+def _keep_mode(db_path: Path, tmp: Path) -> None:
+    """The new database keeps the old one's permissions (a database shared read-only stays readable)."""
+    with suppress(OSError):  # no old database: mkstemp's 0600
+        os.chmod(tmp, stat.S_IMODE(os.stat(db_path).st_mode))
 
 
 def _refuse_empty(data: Path, counts: dict[str, int]) -> None:

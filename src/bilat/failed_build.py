@@ -19,7 +19,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from bilat.problems import InvalidDataError, Problem
+from bilat.ownership import check_side_file
+from bilat.problems import InvalidDataError, Problem, UsageError
 
 MARKER = "bilat failed build"
 KEPT = 1000  # problems remembered; the count says how many there were
@@ -39,7 +40,7 @@ def read(db: Path, fingerprint: str) -> InvalidDataError | None:
             Problem(str(f), int(line), int(col), str(path), str(msg)) for f, line, col, path, msg in memo["problems"]
         ]
         total = int(memo["total"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     return InvalidDataError(problems, omitted=max(total - len(problems), 0)) if problems else None
 
@@ -48,8 +49,8 @@ def write(db: Path, fingerprint: str, failure: InvalidDataError) -> None:
     """Remember that the data at `fingerprint` does not build (best effort: a memo that cannot be written is skipped)."""
     problems = failure.problems
     path = memo_path(db)
-    if path.exists() and (not path.is_file() or path.is_symlink() or _load(path) is None):
-        return  # a file of someone else's: never replaced
+    if os.path.lexists(path) and _load(path) is None:
+        return  # a file of someone else's (or not a memo): never replaced
     body = {
         "marker": MARKER,
         "fingerprint": fingerprint,
@@ -72,16 +73,25 @@ def write(db: Path, fingerprint: str, failure: InvalidDataError) -> None:
 def forget(db: Path) -> None:
     """Remove the memo after a good build (only when it is ours)."""
     path = memo_path(db)
-    if path.is_file() and not path.is_symlink() and _load(path) is not None:
+    if _load(path) is not None:
         with suppress(OSError):
             path.unlink()
 
 
 def _load(path: Path) -> dict[str, Any] | None:
+    """The memo at `path` when it is ours: a regular file we own that no one else may write, with the marker."""
     try:
-        if path.stat().st_size > 64 * 1024 * 1024:
-            return None
-        memo = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
         return None
+    try:
+        check_side_file(path, fd)
+        if os.fstat(fd).st_size > 64 * 1024 * 1024:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            memo = json.loads(stream.read().decode("utf-8"))
+    except (OSError, ValueError, UsageError):
+        return None
+    finally:
+        os.close(fd)
     return memo if isinstance(memo, dict) and memo.get("marker") == MARKER else None

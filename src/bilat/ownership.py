@@ -57,10 +57,10 @@ def check_readable(path: Path) -> bool:
     """
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return False  # unreadable: SQLite's open fails, and the build reports why
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # nothing there (the build says why it cannot create it)
+    except OSError as exc:  # a loop of links, a name too long, a folder we may not enter
+        raise _refuse(path, f"cannot be examined ({exc.strerror or exc})") from None
     kind = _kind(info.st_mode)
     if kind:
         raise _refuse(path, f"{kind}, not a bilat database")
@@ -82,6 +82,29 @@ def _check_folder(path: Path) -> None:
         raise _refuse(path, "its folder is writable by every user, so the database could be swapped")
 
 
+def readonly_uri(path: Path, *, immutable: bool = False) -> str:
+    """A SQLite URI that opens `path` read-only (a `#` or `?` in the name stays part of it).
+
+    `immutable` also keeps SQLite from creating `-shm`/`-wal` files beside a
+    database in WAL mode: for looking at a file that may not be ours.
+    """
+    return f"file:{quote(os.fsencode(path.resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def check_side_file(path: Path, fd: int) -> None:
+    """A lock or memo file bilat opened beside its database must be a regular file of ours, not writable by others.
+
+    Another user could otherwise hold the lock for ever or plant a memo that says the data is invalid.
+    """
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(path, "not a regular file")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise _refuse(path, f"owned by another user (uid {info.st_uid})")
+    if info.st_mode & (stat.S_IWOTH | stat.S_IWGRP):
+        raise _refuse(path, "writable by other users", f"chmod go-w {path}")
+
+
 def header_says_ours(path: Path) -> bool:
     """Whether the file's SQLite header carries bilat's application_id."""
     try:
@@ -98,7 +121,7 @@ def _meta_says_ours(path: Path) -> bool:
         with open(path, "rb") as stream:
             if stream.read(16) != _MAGIC:
                 return False
-        conn = sqlite3.connect(f"file:{quote(os.fsencode(path.resolve()))}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path, immutable=True), uri=True)
     except (OSError, sqlite3.Error):
         return False
     try:
@@ -111,10 +134,15 @@ def _meta_says_ours(path: Path) -> bool:
 
 
 def check_replaceable(path: Path, *, in_own_folder: bool) -> None:
-    """Raise UsageError unless bilat may replace (or create) its database at `path`."""
+    """Raise UsageError unless bilat may replace (or create) its database at `path`.
+
+    Called before the build and again under the lock just before the swap, so a
+    file put there while the build ran is not replaced either.
+    """
     if not check_readable(path):
         if os.path.lexists(path) and not path.exists():
             raise _refuse(path, "a broken symbolic link")
+        _check_folder(path)  # refused before building, not only when read back
         return
     if in_own_folder or header_says_ours(path) or _meta_says_ours(path):
         return

@@ -6,6 +6,7 @@ pydantic, sqlite-utils) is imported only when the database is stale.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -16,9 +17,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from bilat.ownership import check_readable, check_replaceable
+from bilat.ownership import check_readable, check_replaceable, check_side_file, header_says_ours, readonly_uri
 from bilat.problems import DatabaseError, InvalidDataError, UsageError
 
 if TYPE_CHECKING:
@@ -73,9 +73,16 @@ def resolve(data: str | None = None, db: str | None = None) -> Store:
     if db:
         db_path = Path(db).expanduser()
         if db_path.is_symlink():
+            _check_link_owner(db_path)
             db_path = Path(os.path.realpath(db_path))
         return Store(data_path, db_path, True)
     return Store(data_path, cache_folder() / _db_name(data_path), False)
+
+
+def _check_link_owner(link: Path) -> None:
+    """A --db link made by another user (in a shared folder such as /tmp) is not followed: it could aim anywhere."""
+    if hasattr(os, "getuid") and os.lstat(link).st_uid not in (os.getuid(), 0):
+        raise UsageError(f"{link}: a symbolic link made by another user; bilat will not follow it")
 
 
 def _text(value: str | None, name: str) -> str | None:
@@ -189,16 +196,24 @@ def _stat(name: str, entry: os.DirEntry[str] | Path) -> str:
 
 def connect_readonly(db: Path) -> sqlite3.Connection:
     """Open the database read-only (a missing file is an error, never a new empty database)."""
-    uri = f"file:{quote(os.fsencode(db.resolve()))}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True)
+    conn = sqlite3.connect(readonly_uri(db), uri=True)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _ours(db: Path) -> bool:
+    """Whether a database of bilat's is at `db`, safe to open (UsageError when something that is not is there).
+
+    Only a file whose header carries bilat's mark is opened by SQLite here: opening
+    another program's database, even read-only, can leave `-shm` files beside it.
+    """
+    return check_readable(db) and header_says_ours(db)
 
 
 def stored_fingerprint(db: Path) -> str | None:
     """The fingerprint the database was built from; None when it is missing, corrupt or from another schema."""
     try:
-        if not check_readable(db):
+        if not _ours(db):
             return None
         conn = connect_readonly(db)
     except (sqlite3.Error, UsageError):
@@ -240,7 +255,7 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
     _in_use = store
     fp = fingerprint(store.data)
     conn: sqlite3.Connection | None = None
-    if check_readable(store.db):
+    if _ours(store.db):
         try:  # one connection: it answers the freshness check, then the query
             conn = connect_readonly(store.db)
         except sqlite3.Error:
@@ -277,7 +292,7 @@ def _why_stale(exc: BaseException) -> str:
 def _last_good(store: Store) -> tuple[sqlite3.Connection, str] | None:
     """A connection to the database at store.db when it was built from the same data, and when it was built."""
     try:
-        if not check_readable(store.db):
+        if not _ours(store.db):
             return None
         conn = connect_readonly(store.db)
     except (sqlite3.Error, UsageError):
@@ -303,6 +318,8 @@ def rebuild(
     """
     if not store.data.exists():
         raise UsageError(f"{store.data}: data file not found (set --data or BILAT_DATA)")
+    if not (store.data.is_file() or store.data.is_dir()):  # a FIFO would hang the reader
+        raise UsageError(f"{store.data}: not a regular file or a folder")
     try:
         return store, _locked_build(store, warn, quiet=quiet, reason=reason)
     except (OSError, sqlite3.OperationalError) as exc:
@@ -351,8 +368,8 @@ def _write_failure(exc: BaseException, db: Path) -> str | None:
 def _private_folder(folder: Path) -> Path:
     """`folder` in the shared temp folder, made ours alone: refused when another user made it or can write to it."""
     folder.mkdir(mode=0o700, exist_ok=True)
-    st = folder.stat()
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+    st = folder.lstat()  # a link planted under our name is not followed
+    if stat.S_ISLNK(st.st_mode) or (hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022)):
         raise DatabaseError(f"{folder}: not safe to use as a database folder (owned or writable by another user)")
     return folder
 
@@ -429,9 +446,13 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
         from bilat.compile import build
 
         progress = None if quiet or not sys.stderr.isatty() else warn
+
+        def guard() -> None:  # just before the swap: the file at store.db may have changed during the build
+            check_replaceable(store.db, in_own_folder=not store.db_chosen)
+
         try:
             with _signals_raise():
-                report = build(store.data, store.db, progress=progress)
+                report = build(store.data, store.db, progress=progress, guard=guard)
         except InvalidDataError as exc:
             if exc.problems:
                 failed_build.write(store.db, fp, exc)
@@ -501,12 +522,11 @@ def _lock(path: Path, warn: Warn | None = None) -> Iterator[None]:
     try:
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError as exc:
-        if exc.errno == getattr(__import__("errno"), "ELOOP", -1):
+        if exc.errno == errno.ELOOP:
             raise UsageError(f"{path}: the lock file is a symbolic link; bilat will not use it") from None
         raise
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise UsageError(f"{path}: the lock file is not a regular file; bilat will not use it")
+        check_side_file(path, fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
