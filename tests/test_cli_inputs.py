@@ -60,3 +60,23 @@ def test_bilat_debug_is_read_as_a_switch(mini: Path, value: str, traceback: bool
 def test_a_limit_with_more_digits_than_python_converts_is_a_usage_error(mini: Path) -> None:
     for code, out, err in _both("list", "--limit", "9" * 4301):
         assert code == 2 and out == "" and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--format", "json"], ["show", "khar"], ["brief", "2025-04-12"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_74(mini: Path, args: list[str]) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    proc = subprocess.run(
+        f"{bilat_script()} {' '.join(args)} > /dev/full", shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 74, proc.stderr
+    assert proc.stderr == "error: cannot write the output: No space left on device\n"
+
+
+def test_a_loop_of_links_as_the_data_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    env = {**os.environ, "BILAT_DATA": str(tmp_path / "a")}
+    for args in (["list"], ["validate"]):
+        proc = subprocess.run([bilat_script(), *args], capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 74 and proc.stderr == f"error: {tmp_path / 'a'}: a loop of symbolic links\n"

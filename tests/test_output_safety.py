@@ -537,3 +537,35 @@ def test_json_text_is_ascii_only_for_a_stream_that_is_not_utf8() -> None:
         == '{"t": "\\u0411\\u0435\\u043b\\u0430\\u0440\\u0443\\u0441\\u044c\\u202e"}'
     )
     assert json_text({"t": "Беларусь\u202e"}, io.StringIO()) == '{"t": "Беларусь\\u202e"}'
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_on_a_terminal_shows_escapes_and_stays_exact_in_a_pipe(fmt: str) -> None:
+    from bilat.render import Column, write_records
+
+    records = [{"id": "a", "title": "x\x1b]0;pwned\x07y"}]
+    columns = [Column("id", "id"), Column("title", "title")]
+    tty, pipe = _Terminal(), io.StringIO()
+    write_records(records, fmt, columns, fields=("id", "title"), out=tty)
+    write_records(records, fmt, columns, fields=("id", "title"), out=pipe)
+    assert "\x1b" not in tty.getvalue() and "\\x1b]0;pwned\\x07" in tty.getvalue()
+    assert "\x1b]0;pwned\x07" in pipe.getvalue()
+
+
+def test_completion_candidates_show_escapes(mini: Path) -> None:
+    import sqlite3
+
+    assert cli("build").exit_code == 0
+    conn = sqlite3.connect(os.environ["BILAT_DB"])
+    conn.execute("update agreements set id = 'pk-\x1b]0;pwned\x07' where id = 'pk-by-readmission'")
+    conn.commit()
+    conn.close()
+    from bilat.cli import _complete_ids
+
+    candidates = _complete_ids("pk-")
+    assert "pk-\\x1b]0;pwned\\x07" in candidates and all("\x1b" not in c for c in candidates)

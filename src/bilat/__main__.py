@@ -65,6 +65,13 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         code = 130
+    except OSError as exc:  # the last flush of stdout: a full disk (`> /dev/full`), a terminal gone
+        from bilat.problems import io_failure, say
+
+        failure = io_failure(exc)
+        say(f"error: {failure.message if failure else exc}")
+        code = int(failure.code) if failure else 74
+        _silence(real_stdout)
     sys.stdout = real_stdout
     sys.exit(code)
 

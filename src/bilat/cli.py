@@ -16,8 +16,9 @@ import typer
 from typer.core import TyperGroup
 
 from bilat import __version__
-from bilat.problems import ExitCode, UsageError, debugging, say
+from bilat.problems import ExitCode, UsageError, debugging, io_failure, say
 from bilat.problems import one_line as _one_line
+from bilat.visible import visible
 from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
 
 
@@ -76,6 +77,9 @@ def _one_line_errors() -> Iterator[None]:
         if healed:
             err(f"error: {_one_line(healed)}")
             raise typer.Exit(int(ExitCode.INVALID_DATA)) from None
+        if failure := io_failure(exc):
+            err(f"error: {_one_line(failure.message)}")
+            raise typer.Exit(int(failure.code)) from None
         err(
             f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
         )
@@ -163,7 +167,7 @@ def _complete_countries(incomplete: str) -> list[str]:
             rows = conn.execute("select name from countries order by name").fetchall()
     except Exception:  # completion must never fail loudly
         return []
-    return [r[0].lower() for r in rows if r[0].lower().startswith(incomplete.lower())]
+    return [visible(r[0].lower()) for r in rows if r[0].lower().startswith(incomplete.lower())]
 
 
 def _complete_ids(incomplete: str) -> list[str]:
@@ -175,7 +179,7 @@ def _complete_ids(incomplete: str) -> list[str]:
             ).fetchall()
     except Exception:
         return []
-    return [r[0] for r in rows]
+    return [visible(r[0]) for r in rows]  # the shell shows candidates on the terminal
 
 
 def _starting(values: tuple[str, ...]) -> Any:

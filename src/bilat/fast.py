@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bilat.problems import debugging as _debugging
+from bilat.problems import io_failure
 from bilat.problems import one_line as _one_line
 from bilat.problems import say as _err
 
@@ -145,6 +146,8 @@ def run(argv: list[str]) -> int | None:
 
         if is_damaged(exc):
             return None  # nothing written yet: Typer runs it again and heals the damaged database
+        if failure := io_failure(exc):
+            return _error(failure)
         _err(
             f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
         )
@@ -156,6 +159,8 @@ def run(argv: list[str]) -> int | None:
     except Exception as exc:
         if type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
             raise
+        if failure := io_failure(exc):
+            return _error(failure)
         _err(
             f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
         )

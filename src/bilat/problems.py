@@ -39,6 +39,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INVALID_DATA = 3
     INTERNAL = 70  # a bug: please report it with the output of --debug
+    IO_ERROR = 74  # a file could not be read or written: permissions, a full disk, a loop of links (sysexits)
     INTERRUPTED = 130
 
 
@@ -95,3 +96,26 @@ class InvalidDataError(BilatError):
 
 class DatabaseError(BilatError):
     code = ExitCode.INVALID_DATA
+
+
+class IOFailure(BilatError):
+    """The operating system refused to read or write a file: not a bug, not bad data."""
+
+    code = ExitCode.IO_ERROR
+
+
+def io_failure(exc: BaseException) -> IOFailure | None:
+    """`exc` as one line for the user when it is the operating system saying no; None for anything else.
+
+    Python reports a loop of symbolic links from Path.resolve as a RuntimeError.
+    """
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Symlink loop"):
+        return IOFailure(f"{str(exc).removeprefix('Symlink loop from ').strip(chr(39))}: a loop of symbolic links")
+    if not isinstance(exc, OSError) or isinstance(exc, BrokenPipeError):
+        return None
+    why = exc.strerror or str(exc)
+    if exc.filename is None:
+        return IOFailure(f"cannot write the output: {why}")
+    import os
+
+    return IOFailure(f"{os.fsdecode(exc.filename)}: {why}")

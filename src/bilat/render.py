@@ -133,8 +133,9 @@ def write_records(
         fields = list(fields or (records[0] if records else [c.field for c in columns]))
         writer = csv.writer(out, dialect="excel" if fmt == "csv" else "excel-tab", lineterminator="\n")
         writer.writerow(fields)
+        readable = visible if out.isatty() else str  # on a terminal, CSV is read by a person: no raw escapes
         for record in records:
-            writer.writerow([spreadsheet_safe(flat(_clean(record.get(f)))) for f in fields])
+            writer.writerow([readable(spreadsheet_safe(flat(_clean(record.get(f))))) for f in fields])
     elif fmt == "md":
         out.write("| " + " | ".join(c.header for c in columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
