@@ -80,3 +80,9 @@ def test_a_loop_of_links_as_the_data_is_one_line(tmp_path: Path) -> None:
     for args in (["list"], ["validate"]):
         proc = subprocess.run([bilat_script(), *args], capture_output=True, text=True, env=env, timeout=60)
         assert proc.returncode == 74 and proc.stderr == f"error: {tmp_path / 'a'}: a loop of symbolic links\n"
+
+
+def test_a_huge_argument_is_not_echoed_whole(mini: Path) -> None:
+    for code, out, err in _both("show", "a" * 120_000):
+        assert code == 1 and out == ""
+        assert len(err) < 2_200 and err.rstrip().endswith("more characters)")

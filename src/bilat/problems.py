@@ -19,9 +19,15 @@ def one_line(message: str) -> str:
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
+MESSAGE_LIMIT = 2000  # characters of one message: an id or query of 100,000 characters is not echoed whole
+
+
 def say(message: str) -> None:
     """A message for the user, on stderr (never mixed with data), with any control character shown."""
-    sys.stderr.write(visible(message.rstrip("\n")) + "\n")
+    message = message.rstrip("\n")
+    if len(message) > MESSAGE_LIMIT:
+        message = f"{message[:MESSAGE_LIMIT]}… ({len(message) - MESSAGE_LIMIT:,} more characters)"
+    sys.stderr.write(visible(message) + "\n")
 
 
 def debugging() -> bool:
