@@ -72,17 +72,28 @@ def checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def on_terminal(args: list[str], env: dict[str, str], columns: int = 200, timeout: float = 60) -> tuple[int, str, str]:
-    """Run the installed script with stdout on a pseudo-terminal (stderr on a pipe); returns (code, stdout, stderr)."""
+def on_terminal(
+    args: list[str],
+    env: dict[str, str],
+    columns: int = 200,
+    timeout: float = 60,
+    *,
+    base: dict[str, str] | None = None,
+    errors: str = "strict",
+) -> tuple[int, str, str]:
+    """Run the installed script with stdout on a pseudo-terminal (stderr on a pipe); returns (code, stdout, stderr).
+
+    The terminal is `columns` wide; the environment is `base` (this process's by default) without COLUMNS
+    and LINES, then `env` (which may set COLUMNS itself); output is decoded as UTF-8 with `errors`.
+    """
     import fcntl
     import struct
     import termios
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    full_env = {**os.environ, **env}
-    full_env.pop("COLUMNS", None)
-    full_env.pop("LINES", None)
+    full_env = {k: v for k, v in (os.environ if base is None else base).items() if k not in ("COLUMNS", "LINES")}
+    full_env.update(env)
     proc = subprocess.Popen(
         [bilat_script(), *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=full_env
     )
@@ -103,4 +114,4 @@ def on_terminal(args: list[str], env: dict[str, str], columns: int = 200, timeou
     os.close(master)
     stderr = proc.stderr.read() if proc.stderr else b""
     code = proc.wait(timeout=timeout)
-    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), stderr.decode("utf-8")
+    return code, b"".join(chunks).decode("utf-8", errors).replace("\r\n", "\n"), stderr.decode("utf-8", errors)

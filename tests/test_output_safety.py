@@ -11,9 +11,7 @@ import csv
 import io
 import json
 import os
-import pty
 import re
-import select
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -393,37 +391,8 @@ def test_escapes_in_yaml_values_are_rejected_or_shown(
 
 
 def _on_pty(args: list[str], env: dict[str, str], timeout: float = 60) -> tuple[int, str, str]:
-    """The installed script on a 100x50 pseudo-terminal with exactly `env` added (COLUMNS and encodings kept)."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
-    proc = subprocess.Popen(
-        [bilat_script(), *args],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env={**_base_env(), **env},
-    )
-    os.close(slave)
-    chunks: list[bytes] = []
-    while select.select([master], [], [], timeout)[0]:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    else:
-        proc.kill()
-        raise TimeoutError(f"bilat {' '.join(args)} wrote nothing for {timeout}s")
-    os.close(master)
-    err = proc.stderr.read() if proc.stderr else b""
-    code = proc.wait(timeout=timeout)
-    return code, b"".join(chunks).decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    """The installed script on a 100-column pseudo-terminal with exactly `env` added (COLUMNS and encodings kept)."""
+    return on_terminal(args, env, columns=100, timeout=timeout, base=_base_env(), errors="replace")
 
 
 def _base_env() -> dict[str, str]:
