@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bilat.cli_spec import Values
+from bilat.run_context import Run
 from bilat.store import cache_folder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -170,52 +172,17 @@ def test_cache_folder_agrees_with_platformdirs(
 
 # ---------------------------------------------------------------- the fast path (bilat.fast) answers as Typer does
 
+# tests/test_cli_spec.py proves in-process that both doors read command lines alike; these few whole processes
+# check that the answers (stdout, stderr, exit code) are the same too, through the real console script.
 SAME_AS_TYPER = [
-    ["list", "--format", "json"],
     ["list", "-c", "belarus", "-f", "csv"],
-    ["list", "--country=BY", "--status", "signed", "-fjsonl"],
-    ["list", "--since", "2025", "--until", "2025-06", "--sort", "-date", "--limit", "3", "--format", "md"],
-    ["list", "--sector", "labour-mobility", "--kind", "mou", "-k", "agreement", "--format", "tsv"],
-    ["list", "--format", "table"],
-    ["list"],
-    ["list", "--country", "atlantis"],
-    ["list", "--country", ""],
-    ["list", "--since", "2025-13"],
-    ["list", "--status", "sined"],
-    ["list", "--sort", "nonsense"],
-    ["list", "--format", "yaml"],
-    ["search", "labour", "--format", "json"],
-    ["search", "US-UK", "--format", "json"],
-    ["search", '"skilled workers"', "-c", "belarus", "--format", "csv"],
-    ["search", "readmission", "-n", "1", "--format", "jsonl"],
-    ["search", "--format", "json", "de Moor"],
-    ["search", ""],
-    ["search", "labour", "--format", "table"],
-    ["show", "pk-be-labour-mou", "--format", "json"],
+    ["search", '"skilled workers"', "-c", "belarus", "--format", "json"],
     ["show", "pk-be-labour-mou", "--format", "md"],
-    ["show", "pk-be-labour-mou", "--format", "table"],
-    ["show", "pk-be-labour-mou", "--format", "csv"],
     ["show", "no-such-record"],
-    ["summary", "--format", "json"],
     ["summary", "--format", "table"],
-    ["summary", "-c", "belarus", "--format", "csv"],
-    ["summarise"],
-    ["timeline", "--country", "belarus", "--format", "json"],
-    ["timeline", "--since", "2025", "--limit", "5"],
-    ["brief", "belarus", "--format", "md"],
     ["brief", "2025-04-12", "--format", "json"],
-    ["brief", "1999-01-01"],
-    ["brief", "pk-be-labour-mou", "--format", "table"],
-    ["-q", "search", "US-UK"],
-    ["--no-color", "list", "--format", "table"],
+    ["list", "--since", "2025-13"],
     ["--quiet", "--no-color", "timeline", "-f", "csv"],
-    # Not answered by bilat.fast: Typer answers both ways.
-    ["list", "--limit", "0"],
-    ["list", "--bogus"],
-    ["list", "-q"],
-    ["search"],
-    ["show", "a", "b"],
-    ["list", "--help"],
 ]
 
 
@@ -302,7 +269,15 @@ def test_a_very_common_word_ranks_only_the_newest_matches(tmp_path: Path, monkey
     # A rare word: every match ranked, no note.
     assert query.search(conn, "zeolite", query.Filters()).ranked is None
     notes: list[str] = []
-    render = commands.search(lambda: conn, "cooperation", {}, fmt="json", warn=notes.append)
+
+    class OnThisDatabase(Run):
+        def connect(self, *, silent: bool = False) -> sqlite3.Connection:
+            return conn
+
+        def warn(self, message: str) -> None:
+            notes.append(message)
+
+    render = commands.search(Values(query="cooperation", fmt="json"), OnThisDatabase())
     monkeypatch.setattr(sys, "stdout", open(os.devnull, "w"))  # noqa: SIM115
     render()
     assert notes == [

@@ -18,9 +18,7 @@ import sys
 from contextlib import suppress
 from typing import Any
 
-
-class PipeClosed(Exception):
-    """The reader of stdout went away."""
+from bilat.problems import PipeClosed
 
 
 class _GuardedStdout:

@@ -168,7 +168,9 @@ def to_json(note: dict[str, Any], out: IO[str] | None = None) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: IO[str] | None = None) -> None:
+def write_note(
+    note: dict[str, Any], fmt: str, output: str | None = None, out: IO[str] | None = None, *, color: bool = True
+) -> None:
     """Write `note` as `fmt` (table: Rich on a terminal, md, json) to stdout, or atomically to `output`."""
     if fmt not in (*FORMATS, "plain"):
         raise UsageError(f"--format: unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
@@ -183,6 +185,6 @@ def write_note(note: dict[str, Any], fmt: str, output: str | None = None, out: I
     elif fmt == "table":
         from bilat.show_render import print_markdown
 
-        print_markdown(markdown(note), stream)
+        print_markdown(markdown(note), stream, color=color)
     else:
         stream.write(markdown(note))

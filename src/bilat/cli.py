@@ -1,14 +1,17 @@
-"""The command line: parse, call the library, render, map errors to exit codes.
+"""The Typer app, built from the declarations in `bilat.cli_spec`: help, completion, usage errors.
 
-Thin on purpose: no SQL and no YAML here.  Heavy modules (Rich, the compiler)
-are imported inside the commands that need them.
+Thin on purpose: no SQL, no YAML and no command logic here.  Each command is
+a function made from its `Cmd` (a signature of Typer options, derived once)
+that hands the values to `bilat.commands.execute`, the body and error funnel
+the fast path uses too.  Click's own errors (usage, bad values) become one
+line on stderr with a pointer to `--help`.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from typing import Annotated, Any
 
@@ -16,74 +19,59 @@ import typer
 from typer.core import TyperGroup
 
 from bilat import __version__
-from bilat.problems import ExitCode, UsageError, debugging, io_failure, say
-from bilat.problems import one_line as _one_line
+from bilat.cli_spec import ALIASES, BY_NAME, COMMANDS, FLAG, GLOBAL, INT, MANY, Arg, Cmd, Opt, Values
+from bilat.problems import BilatError, UsageError, debugging, one_line, say
+from bilat.run_context import Run
 from bilat.visible import visible
-from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
+
+
+def _is_click_error(exc: BaseException) -> bool:
+    """A usage or value error Click raised: it carries an exit code and words its own message."""
+    return isinstance(getattr(exc, "exit_code", None), int) and callable(getattr(exc, "format_message", None))
 
 
 class BilatGroup(TyperGroup):
-    """Turns every expected error into one line on stderr and its exit code (BILAT_DEBUG=1 re-raises)."""
+    """Turns every usage error into one line on stderr and its exit code (BILAT_DEBUG=1 or --debug re-raise)."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        with _one_line_errors():
+        with _one_line_errors(debugging):
             for arg in args:
                 try:
                     arg.encode("utf-8")
                 except UnicodeEncodeError:  # invalid UTF-8 in argv arrives as surrogate escapes
                     shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                     raise UsageError(f"argument '{shown}' is not valid UTF-8 text") from None
+            if not args and not extra.get("resilient_parsing"):  # plain `bilat`: the help on stderr, exit 2
+                ctx = super().make_context(info_name, args, parent=parent, resilient_parsing=True, **extra)
+                sys.stderr.write(ctx.get_help() + "\n")
+                raise typer.Exit(2)
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        with _one_line_errors():
+        with _one_line_errors(lambda: debugging() or bool(getattr(ctx.obj, "debug", False))):
             return super().invoke(ctx)
 
 
 @contextmanager
-def _one_line_errors() -> Iterator[None]:
-
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-
-    from bilat.problems import BilatError
-
+def _one_line_errors(debug: Callable[[], bool]) -> Iterator[None]:
     try:
         yield
     except BilatError as exc:
-        if debugging():
+        if debug():
             raise
-        err(f"error: {_one_line(exc.message)}")
+        say(f"error: {one_line(exc.message)}")
         if exc.hint:
-            err(exc.hint)
+            say(exc.hint)
         raise typer.Exit(int(exc.code)) from None
-    except NoArgsIsHelpError as exc:  # plain `bilat`: the help, as Click prints it (stderr, exit 2), not an error line
-        exc.show()
-        raise typer.Exit(int(exc.exit_code)) from None
-    except ClickException as exc:
-        if debugging():
-            raise
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
-        err(f"error: {exc.format_message()}{hint}")
-        raise typer.Exit(int(exc.exit_code)) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception as exc:
-        if debugging() or type(exc).__name__ == "PipeClosed" or isinstance(exc, BrokenPipeError):
+        if not _is_click_error(exc) or debug():
             raise
-        from bilat.store import heal, is_damaged
-
-        healed = heal(exc, err, quiet=state.quiet) if is_damaged(exc) else None
-        if healed:
-            err(f"error: {_one_line(healed)}")
-            raise typer.Exit(int(ExitCode.INVALID_DATA)) from None
-        if failure := io_failure(exc):
-            err(f"error: {_one_line(failure.message)}")
-            raise typer.Exit(int(failure.code)) from None
-        err(
-            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} (rerun with --debug for the traceback)"
-        )
-        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
+        say(f"error: {exc.format_message()}{hint}")  # type: ignore[attr-defined]
+        raise typer.Exit(int(exc.exit_code)) from None  # type: ignore[attr-defined]
 
 
 app = typer.Typer(
@@ -91,7 +79,6 @@ app = typer.Typer(
     name="bilat",
     help="A reference tool for bilateral agreements: every fact with its source.\n\n"
     "Examples:\n\n  bilat list --country belarus\n\n  bilat search '150,000'\n\n  bilat brief 2025-04-12",
-    no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -99,18 +86,104 @@ app = typer.Typer(
 )
 
 
-class State:
-    """Global options, shared by every command."""
-
-    data: str | None = None
-    db: str | None = None
-    quiet: bool = False
+# ---------------------------------------------------------------- completion (names in the spec, answers here)
 
 
-state = State()
+def _run_of(ctx: Any) -> Run:
+    """The run settings as far as completion has parsed them (the group's callback has not run)."""
+    params = ctx.find_root().params if ctx is not None else {}
+    return Run(data=params.get("data"), db=params.get("db"), quiet=True)
 
 
-err = say  # messages for the user go to stderr
+def _complete_countries(incomplete: str, ctx: Any = None) -> list[str]:
+    try:
+        from bilat.query import country_names_starting
+
+        with closing(_run_of(ctx).connect(silent=True)) as conn:
+            names = country_names_starting(conn, incomplete)
+    except Exception:  # completion must never fail loudly
+        return []
+    return [visible(name) for name in names]
+
+
+def _complete_ids(incomplete: str, ctx: Any = None) -> list[str]:
+    try:
+        from bilat.query import ids_starting
+
+        with closing(_run_of(ctx).connect(silent=True)) as conn:
+            ids = ids_starting(conn, incomplete)
+    except Exception:
+        return []
+    return [visible(i) for i in ids]  # the shell shows candidates on the terminal
+
+
+_COMPLETERS: dict[str, Callable[..., list[str]]] = {"countries": _complete_countries, "ids": _complete_ids}
+
+
+def _completer(complete: str | tuple[str, ...] | None) -> Callable[..., list[str]] | None:
+    if complete is None:
+        return None
+    if isinstance(complete, str):
+        return _COMPLETERS[complete]
+    choices = complete
+    return lambda incomplete: [v for v in choices if v.startswith(incomplete)]
+
+
+# ---------------------------------------------------------------- the spec, as Typer parameters
+
+
+def _option(opt: Opt) -> inspect.Parameter:
+    kind: Any = {MANY: list[str] | None, INT: int | None, FLAG: bool}.get(opt.kind, str | None)
+    if opt.kind == INT and opt.default is not None:
+        kind = int
+    elif opt.kind not in (MANY, INT, FLAG) and opt.default is not None:
+        kind = str
+    info = typer.Option(
+        *opt.flags,
+        metavar=None if opt.kind == FLAG else opt.metavar,
+        help=opt.help,
+        min=opt.minimum,
+        autocompletion=_completer(opt.complete),
+    )
+    return inspect.Parameter(
+        opt.dest, inspect.Parameter.KEYWORD_ONLY, default=opt.default, annotation=Annotated[kind, info]
+    )
+
+
+def _argument(arg: Arg) -> inspect.Parameter:
+    info = typer.Argument(metavar=arg.metavar, help=arg.help, autocompletion=_completer(arg.complete))
+    kind: Any = str if arg.required else str | None
+    default = inspect.Parameter.empty if arg.required else None
+    return inspect.Parameter(
+        arg.dest, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info]
+    )
+
+
+def _with_signature(
+    function: Callable[..., None], parameters: list[inspect.Parameter], doc: str
+) -> Callable[..., None]:
+    """`function(**values)` with the signature Typer reads its options from."""
+    function.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in parameters}
+    function.__doc__ = doc
+    return function
+
+
+def _command(cmd: Cmd) -> Callable[..., None]:
+    """The Typer command for `cmd`: its values go to `bilat.commands.execute` with the run of the group's callback."""
+
+    def command(ctx: typer.Context, **values: Any) -> None:
+        from bilat.commands import execute
+
+        run = ctx.obj if isinstance(ctx.obj, Run) else Run()
+        code = execute(cmd.name, Values(values), run)
+        if code:
+            raise typer.Exit(code)
+
+    context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+    parameters = [context, *map(_argument, cmd.args), *map(_option, cmd.opts)]
+    command.__name__ = f"{cmd.name}_command"
+    return _with_signature(command, parameters, cmd.help)
 
 
 def _version(value: bool) -> None:
@@ -119,390 +192,40 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def main_options(
-    data: Annotated[
-        str | None,
-        typer.Option("--data", metavar="PATH", help="The dataset: a YAML file or a folder [env: BILAT_DATA]"),
-    ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="PATH", help="The compiled database [env: BILAT_DB; default: the cache folder]"),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
-    no_color: Annotated[
-        bool, typer.Option("--no-color", help="No colour, even on a terminal (also NO_COLOR).")
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also BILAT_DEBUG=1).")] = False,
-    version: Annotated[
+def _global_options(ctx: typer.Context, **values: Any) -> None:
+    given = Values(values)
+    ctx.obj = Run(
+        data=given.text("data"),
+        db=given.text("db"),
+        quiet=given.flag("quiet"),
+        no_color=given.flag("no_color"),
+        debug=given.flag("debug"),
+    )
+
+
+_VERSION = inspect.Parameter(
+    "version",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=False,
+    annotation=Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    import os
-
-    state.data, state.db, state.quiet = data, db, quiet
-    if no_color:
-        os.environ["NO_COLOR"] = "1"
-    if debug:
-        os.environ["BILAT_DEBUG"] = "1"
-
-
-def connect(*, silent: bool = False) -> Any:
-    """A read-only connection to a fresh database (compiled first when the data changed).
-
-    `silent` (for shell completion) keeps warnings off the terminal in the middle of a TAB.
-    """
-    from bilat.store import open_fresh, resolve
-
-    warn = (lambda _message: None) if silent else err
-    return open_fresh(resolve(state.data, state.db), warn, quiet=state.quiet or silent)
-
-
-# ---------------------------------------------------------------- shared options
-
-
-def _complete_countries(incomplete: str) -> list[str]:
-    try:
-        with closing(connect(silent=True)) as conn:
-            rows = conn.execute("select name from countries order by name").fetchall()
-    except Exception:  # completion must never fail loudly
-        return []
-    return [visible(r[0].lower()) for r in rows if r[0].lower().startswith(incomplete.lower())]
-
-
-def _complete_ids(incomplete: str) -> list[str]:
-    try:
-        with closing(connect(silent=True)) as conn:
-            rows = conn.execute(
-                "select id from agreements where id like ? union select id from events where id like ? limit 200",
-                (incomplete + "%", incomplete + "%"),
-            ).fetchall()
-    except Exception:
-        return []
-    return [visible(r[0]) for r in rows]  # the shell shows candidates on the terminal
-
-
-def _starting(values: tuple[str, ...]) -> Any:
-    return lambda incomplete: [v for v in values if v.startswith(incomplete)]
-
-
-CountryOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--country",
-        "-c",
-        metavar="COUNTRY",
-        help="Name, alpha-2/3 code or demonym, any case; repeat for either.",
-        autocompletion=_complete_countries,
-    ),
-]
-StatusOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--status", "-s", metavar="STATUS", help="Current status; repeatable.", autocompletion=_starting(STATUSES)
-    ),
-]
-KindOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--kind",
-        "-k",
-        metavar="KIND",
-        help="mou, agreement, roadmap...; repeatable.",
-        autocompletion=_starting(AGREEMENT_KINDS),
-    ),
-]
-SectorOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--sector", metavar="SECTOR", help="e.g. labour-mobility; repeatable.", autocompletion=_starting(SECTORS)
-    ),
-]
-SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="From YYYY, YYYY-MM or YYYY-MM-DD.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Up to YYYY, YYYY-MM or YYYY-MM-DD.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many records.")]
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, json, jsonl, csv, tsv or md [default: table on a terminal, plain lines when piped]",
-        autocompletion=_starting(("table", "json", "jsonl", "csv", "tsv", "md")),
-    ),
-]
-
-
-# ---------------------------------------------------------------- list
-
-
-@app.command("list")
-def list_command(
-    country: CountryOpt = None,
-    status: StatusOpt = None,
-    kind: KindOpt = None,
-    sector: SectorOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    sort: Annotated[
-        str, typer.Option("--sort", metavar="ORDER", help="date, -date, title, status, kind or id.")
-    ] = "date",
-    limit: LimitOpt = None,
-    fmt: FormatOpt = None,
-) -> None:
-    """List agreements and commitments, filtered.
-
-    \b
-    Examples:
-      bilat list --country belarus
-      bilat list --status signed --since 2025 --format csv > signed.csv
-      bilat list --sector labour-mobility --format json | jq '.[].title'
-    """
-    from bilat import commands
-
-    commands.list_agreements(
-        connect,
-        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
-        sort=sort,
-        limit=limit,
-        fmt=fmt,
-    )()
-
-
-# ---------------------------------------------------------------- search
-
-
-@app.command("search")
-def search_command(
-    query: Annotated[str, typer.Argument(help='Words, "phrases", prefix*, OR, NOT, title:word.')],
-    country: CountryOpt = None,
-    status: StatusOpt = None,
-    kind: KindOpt = None,
-    sector: SectorOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many hits.")] = 20,
-    fmt: FormatOpt = None,
-) -> None:
-    """Full-text search over titles, summaries, quotes, names and places, best match first.
-
-    A query that is not valid search syntax is searched as plain words (a note
-    says so on stderr). An empty result is not an error (exit 0).
-
-    \b
-    Examples:
-      bilat search labour
-      bilat search '"skilled workers"' --country belarus
-      bilat search 'readmission OR roadmap' --format json
-      bilat search 'de Moor'
-    """
-    from bilat import commands
-
-    commands.search(
-        connect,
-        query,
-        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
-        limit=limit,
-        fmt=fmt,
-        quiet=state.quiet,
-        warn=err,
-    )()
-
-
-# ---------------------------------------------------------------- show
-
-
-@app.command("show")
-def show_command(
-    record_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An agreement, event, person... id.", autocompletion=_complete_ids)
     ],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or md.")] = None,
-) -> None:
-    """Show one record in full: parties, status history, events, people, figures, and every quote with its source.
-
-    \b
-    Examples:
-      bilat show pk-be-labour-mou
-      bilat show pk-be-labour-mou --format json | jq '.status_history'
-    """
-    from bilat import commands
-
-    commands.show(connect, record_id, fmt=fmt)()
-
-
-# ---------------------------------------------------------------- summary
-
-
-@app.command("summary")
-def summary_command(
-    country: CountryOpt = None,
-    status: StatusOpt = None,
-    kind: KindOpt = None,
-    sector: SectorOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    fmt: FormatOpt = None,
-) -> None:
-    """Count agreements by country, status, sector, kind and year.
-
-    \b
-    Examples:
-      bilat summary
-      bilat summary --country belarus --format json
-    """
-    from bilat import commands
-
-    commands.summary(
-        connect, dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until), fmt=fmt
-    )()
-
-
-# `summarise` is the same command under its British name (hidden from the list, shown by `bilat summarise --help`).
-app.command("summarise", hidden=True)(summary_command)
-
-
-# ---------------------------------------------------------------- timeline
-
-
-@app.command("timeline")
-def timeline_command(
-    country: CountryOpt = None,
-    status: StatusOpt = None,
-    kind: KindOpt = None,
-    sector: SectorOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    limit: LimitOpt = None,
-    fmt: FormatOpt = None,
-) -> None:
-    """Engagements and status changes in date order, filtered like list.
-
-    \b
-    Examples:
-      bilat timeline --country belarus
-      bilat timeline --since 2025 --format csv
-    """
-    from bilat import commands
-
-    commands.timeline(
-        connect,
-        dict(country=country, status=status, kind=kind, sector=sector, since=since, until=until),
-        limit=limit,
-        fmt=fmt,
-    )()
-
-
-# ---------------------------------------------------------------- brief
-
-
-@app.command("brief")
-def brief_command(
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="TARGET",
-            help="YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.",
-            autocompletion=_complete_ids,
-        ),
-    ],
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table (Rich), md or json [default: table on a terminal, md when piped]",
-        ),
-    ] = None,
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the note to FILE (atomically) instead of stdout."),
-    ] = None,
-) -> None:
-    """Write a briefing note for a date, a month, a country or an agreement: every line cites its source.
-
-    \b
-    Examples:
-      bilat brief 2025-04-12
-      bilat brief belarus --format md > belarus.md
-      bilat brief pk-be-labour-mou --format json
-    """
-    from bilat import commands
-
-    commands.brief(connect, target, fmt=fmt, output=output)()
-
-
-# ---------------------------------------------------------------- validate, build, schema
-
-
-@app.command("validate")
-def validate_command(
-    file: Annotated[
-        str | None, typer.Argument(metavar="[FILE]", help="A data file or folder [default: --data].")
-    ] = None,
-) -> None:
-    """Check the dataset: schema, ids, references, and every quote against its source.
-
-    Prints every problem as FILE:LINE:COLUMN: path: message, then every warning (a date, quotation or
-    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not.
-
-    \b
-    Examples:
-      bilat validate
-      bilat validate data/agreements.yaml
-    """
-    from pathlib import Path
-
-    from bilat.store import resolve
-    from bilat.validate import check_dataset
-
-    data = Path(file) if file else resolve(state.data, state.db).data
-    problems = check_dataset(data)
-    for problem in problems:
-        sys.stdout.write(_one_line(str(problem)) + "\n")  # one problem per line, whatever YAML said
-    for warning in problems.warnings:
-        sys.stdout.write(_one_line(str(warning)) + "\n")  # FILE:LINE:COLUMN: path: warning: message
-    if summary := problems.summary():
-        sys.stdout.write(summary + "\n")
-    if problems:
-        total = len(problems) + problems.omitted
-        err(f"{total:,} problem{'s' * (total != 1)} in {data}")
-        raise typer.Exit(ExitCode.INVALID_DATA)
-    if not state.quiet:
-        err(f"{data}: valid")
-
-
-@app.command("build")
-def build_command() -> None:
-    """Rebuild the database now (it is rebuilt automatically when the data changes).
-
-    \b
-    Example:
-      bilat build
-    """
-    from bilat.store import rebuild, resolve
-
-    started = time.perf_counter()
-    store, report = rebuild(resolve(state.data, state.db), err, quiet=state.quiet)
-    if report and not state.quiet:
-        err(report.summary())
-    elif not state.quiet:
-        err(f"{store.db} was built by another process in {time.perf_counter() - started:.2f}s")
-
-
-@app.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the data file (for editors and check-jsonschema).
-
-    \b
-    Example:
-      bilat schema > agreements.schema.json
-    """
-    from bilat.model import json_schema
-    from bilat.render import json_text
-
-    sys.stdout.write(json_text(json_schema(), sys.stdout, indent=2) + "\n")
+)
+app.callback()(
+    _with_signature(
+        _global_options,
+        [
+            inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+            *map(_option, GLOBAL),
+            _VERSION,
+        ],
+        "",
+    )
+)
+for _cmd in COMMANDS:
+    app.command(_cmd.name)(_command(_cmd))
+for _alias, _name in ALIASES.items():  # e.g. `summarise`: hidden from the list, explained by its own --help
+    app.command(_alias, hidden=True)(_command(BY_NAME[_name]))
 
 
 def run(args: list[str] | None = None) -> int:

@@ -1,8 +1,11 @@
-"""The query commands' bodies, shared by the Typer CLI (`bilat.cli`) and the fast path (`bilat.fast`).
+"""The commands' bodies, shared by both front doors (`bilat.fast` and `bilat.cli`), and the one error funnel.
 
-Each body checks its options, runs the query, and returns a function that
-prints the result: all errors happen before the first byte of output.  Knows
-nothing of how the command line was parsed; `connect` opens a fresh database.
+Each body takes what the command line said (`Values`, by the option names of
+`bilat.cli_spec`) and the run's settings (`Run`), checks its options, runs
+the query, and returns a function that prints the result: all errors happen
+before the first byte of output.  `execute` runs a body and turns every
+failure into one line on stderr and its exit code, the same for both doors.
+Knows nothing of how the command line was parsed.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import closing
-from typing import Any
+
+from bilat.cli_spec import Values
+from bilat.problems import BilatError, ExitCode, PipeClosed, io_failure, one_line
+from bilat.run_context import Run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from bilat.query import Filters
 
 Render = Callable[[], None]
-Connect = Callable[[], sqlite3.Connection]
-Warn = Callable[[str], None]
+Body = Callable[[Values, Run], Render]
 
 LIST_FIELDS = (
     "id",
@@ -38,17 +47,17 @@ TIMELINE_FIELDS = ("date", "date_precision", "type", "id", "kind", "title", "sta
 SUMMARY_FIELDS = ("dimension", "key", "label", "count")
 
 
-def _filters(conn: sqlite3.Connection, f: dict[str, Any]) -> Any:
+def _filters(conn: sqlite3.Connection, values: Values) -> Filters:
     from bilat.query import Filters
 
     return Filters.parse(
         conn,
-        countries=f.get("country"),
-        statuses=f.get("status"),
-        kinds=f.get("kind"),
-        sectors=f.get("sector"),
-        since=f.get("since"),
-        until=f.get("until"),
+        countries=values.texts("country"),
+        statuses=values.texts("status"),
+        kinds=values.texts("kind"),
+        sectors=values.texts("sector"),
+        since=values.text("since"),
+        until=values.text("until"),
     )
 
 
@@ -60,19 +69,22 @@ def _bounded(limit: int | None) -> int | None:
     return None if limit is None or limit >= _SQLITE_MAX_INT else limit
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def list_agreements(
-    connect: Connect, filters: dict[str, Any], *, sort: str = "date", limit: int | None = None, fmt: str | None = None
-) -> Render:
+# ---------------------------------------------------------------- the query commands
+
+
+def list_agreements(values: Values, run: Run) -> Render:
     from bilat.query import list_agreements as query
     from bilat.render import Column, choose_format, write_records
 
-    out_format = choose_format(fmt)
-    with closing(connect()) as conn:
-        records = query(conn, _filters(conn, filters), sort=sort, limit=_bounded(limit))
+    out_format = choose_format(values.text("fmt"))
+    with closing(run.connect()) as conn:
+        records = query(
+            conn, _filters(conn, values), sort=values.text("sort") or "date", limit=_bounded(values.number("limit"))
+        )
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -84,26 +96,18 @@ def list_agreements(
     if out_format == "table" and any(r["figures"] for r in records):
         columns.append(Column("figures", "figures", 30, optional=True))
     return lambda: write_records(
-        records, out_format, columns, title=_plural(len(records), "agreement"), fields=LIST_FIELDS
+        records, out_format, columns, title=_plural(len(records), "agreement"), fields=LIST_FIELDS, color=run.color
     )
 
 
-def search(
-    connect: Connect,
-    query: str,
-    filters: dict[str, Any],
-    *,
-    limit: int = 20,
-    fmt: str | None = None,
-    quiet: bool = False,
-    warn: Warn,
-) -> Render:
+def search(values: Values, run: Run) -> Render:
     from bilat.query import search as run_search
     from bilat.render import Column, choose_format, write_records
 
-    out_format = choose_format(fmt)
-    with closing(connect()) as conn:
-        result = run_search(conn, query, _filters(conn, filters), limit=_bounded(limit))
+    query = values.text("query") or ""
+    out_format = choose_format(values.text("fmt"))
+    with closing(run.connect()) as conn:
+        result = run_search(conn, query, _filters(conn, values), limit=_bounded(values.number("limit")))
     columns = [
         Column("type", "type", no_wrap=True),
         Column("id", "id", no_wrap=True),
@@ -113,26 +117,33 @@ def search(
     ]
 
     def render() -> None:
-        if result.reinterpreted and not quiet:
+        if result.reinterpreted and not run.quiet:
             words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
-            warn(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
-        if result.ranked and not quiet:
-            warn(
+            run.warn(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
+        if result.ranked and not run.quiet:
+            run.warn(
                 f"note: {result.matches:,} records match; the {result.ranked:,} most recent were ranked "
                 "(add a word or a filter to narrow the search)"
             )
-        write_records(result.hits, out_format, columns, title=_plural(len(result.hits), "hit"), fields=SEARCH_FIELDS)
+        write_records(
+            result.hits,
+            out_format,
+            columns,
+            title=_plural(len(result.hits), "hit"),
+            fields=SEARCH_FIELDS,
+            color=run.color,
+        )
 
     return render
 
 
-def show(connect: Connect, record_id: str, *, fmt: str | None = None) -> Render:
+def show(values: Values, run: Run) -> Render:
     from bilat.records import show as full_record
     from bilat.render import choose_format
 
-    out_format = choose_format(fmt, ("table", "json", "md"))
-    with closing(connect()) as conn:
-        record = full_record(conn, record_id)
+    out_format = choose_format(values.text("fmt"), ("table", "json", "md"))
+    with closing(run.connect()) as conn:
+        record = full_record(conn, values.text("record_id") or "")
 
     def render() -> None:
         if out_format == "json":
@@ -142,7 +153,7 @@ def show(connect: Connect, record_id: str, *, fmt: str | None = None) -> Render:
         elif out_format == "table":
             from bilat.show_render import write_rich
 
-            write_rich(record, sys.stdout)
+            write_rich(record, sys.stdout, color=run.color)
         else:
             from bilat.show_render import write_markdown
 
@@ -151,13 +162,13 @@ def show(connect: Connect, record_id: str, *, fmt: str | None = None) -> Render:
     return render
 
 
-def summary(connect: Connect, filters: dict[str, Any], *, fmt: str | None = None) -> Render:
+def summary(values: Values, run: Run) -> Render:
     from bilat.query import summary as counts_of
     from bilat.render import Column, choose_format, write_json, write_records
 
-    out_format = choose_format(fmt)
-    with closing(connect()) as conn:
-        counts = counts_of(conn, _filters(conn, filters))
+    out_format = choose_format(values.text("fmt"))
+    with closing(run.connect()) as conn:
+        counts = counts_of(conn, _filters(conn, values))
 
     def render() -> None:
         if out_format == "json":
@@ -165,7 +176,7 @@ def summary(connect: Connect, filters: dict[str, Any], *, fmt: str | None = None
         elif out_format == "table":
             from bilat.show_render import write_summary
 
-            write_summary(counts, sys.stdout)
+            write_summary(counts, sys.stdout, color=run.color)
         else:
             rows = [
                 {"dimension": dim, "key": r["key"], "label": r["label"], "count": r["count"]}
@@ -178,13 +189,13 @@ def summary(connect: Connect, filters: dict[str, Any], *, fmt: str | None = None
     return render
 
 
-def timeline(connect: Connect, filters: dict[str, Any], *, limit: int | None = None, fmt: str | None = None) -> Render:
+def timeline(values: Values, run: Run) -> Render:
     from bilat.query import timeline as entries_of
     from bilat.render import Column, choose_format, write_records
 
-    out_format = choose_format(fmt)
-    with closing(connect()) as conn:
-        entries = entries_of(conn, _filters(conn, filters), limit=_bounded(limit))
+    out_format = choose_format(values.text("fmt"))
+    with closing(run.connect()) as conn:
+        entries = entries_of(conn, _filters(conn, values), limit=_bounded(values.number("limit")))
     columns = [
         Column("date", "date", no_wrap=True),
         Column("date_precision", "precision", no_wrap=True, optional=True),
@@ -197,28 +208,151 @@ def timeline(connect: Connect, filters: dict[str, Any], *, limit: int | None = N
         entries,
         out_format,
         columns,
-        title=_plural(len(entries), "entry").replace("entrys", "entries"),
+        title=_plural(len(entries), "entry", "entries"),
         fields=TIMELINE_FIELDS,
+        color=run.color,
     )
 
 
-def brief(connect: Connect, target: str, *, fmt: str | None = None, output: str | None = None) -> Render:
+def brief(values: Values, run: Run) -> Render:
     from bilat.brief import compose
     from bilat.render import choose_format
 
-    out_format = choose_format(fmt, ("table", "md", "json"))
+    out_format = choose_format(values.text("fmt"), ("table", "md", "json"))
+    output = values.text("output")
     if output is not None and not output.strip():
         from bilat.problems import UsageError
 
         raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
     if out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
-    with closing(connect()) as conn:
-        note = compose(conn, target)
+    with closing(run.connect()) as conn:
+        note = compose(conn, values.text("target") or "")
 
     def render() -> None:
         from bilat.brief_render import write_note
 
-        write_note(note, out_format, output)
+        write_note(note, out_format, output, color=run.color)
 
     return render
+
+
+# ---------------------------------------------------------------- the dataset commands
+
+
+def validate(values: Values, run: Run) -> Render:
+    from pathlib import Path
+
+    from bilat.store import resolve
+    from bilat.validate import check_dataset
+
+    file = values.text("file")
+    data = Path(file) if file else resolve(run.data, run.db).data
+    problems = check_dataset(data)
+
+    def render() -> None:
+        for problem in problems:
+            sys.stdout.write(one_line(str(problem)) + "\n")  # one problem per line, whatever YAML said
+        for warning in problems.warnings:
+            sys.stdout.write(one_line(str(warning)) + "\n")  # FILE:LINE:COLUMN: path: warning: message
+        if summary := problems.summary():
+            sys.stdout.write(summary + "\n")
+        if problems:
+            total = len(problems) + problems.omitted
+            raise _Failed(f"{total:,} problem{'s' * (total != 1)} in {data}", ExitCode.INVALID_DATA)
+        if not run.quiet:
+            run.warn(f"{data}: valid")
+
+    return render
+
+
+def build(values: Values, run: Run) -> Render:
+    import time
+
+    from bilat.store import rebuild, resolve
+
+    started = time.perf_counter()
+    store, report = rebuild(resolve(run.data, run.db), run.warn, quiet=run.quiet)
+
+    def render() -> None:
+        if report and not run.quiet:
+            run.warn(report.summary())
+        elif not run.quiet:
+            run.warn(f"{store.db} was built by another process in {time.perf_counter() - started:.2f}s")
+
+    return render
+
+
+def schema(values: Values, run: Run) -> Render:
+    from bilat.model import json_schema
+    from bilat.render import json_text
+
+    def render() -> None:
+        sys.stdout.write(json_text(json_schema(), sys.stdout, indent=2) + "\n")
+
+    return render
+
+
+BODIES: dict[str, Body] = {
+    "list": list_agreements,
+    "search": search,
+    "show": show,
+    "summary": summary,
+    "timeline": timeline,
+    "brief": brief,
+    "validate": validate,
+    "build": build,
+    "schema": schema,
+}
+"""The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
+
+
+# ---------------------------------------------------------------- the one error funnel
+
+
+class _Failed(Exception):
+    """A command that printed what it had to say and failed: this line on stderr, this exit code."""
+
+    def __init__(self, message: str, code: ExitCode) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def execute(name: str, values: Values, run: Run) -> int:
+    """Run command `name` and return its exit code; every failure is one line on stderr (a traceback under --debug).
+
+    A closed pipe and Ctrl-C pass through to `bilat.__main__`, which ends them quietly.
+    """
+    try:
+        BODIES[name](values, run)()
+    except (PipeClosed, BrokenPipeError, KeyboardInterrupt):
+        raise
+    except _Failed as exc:
+        run.warn(exc.message)
+        return int(exc.code)
+    except Exception as exc:
+        if run.debug:
+            raise
+        return report(exc, run)
+    return 0
+
+
+def report(exc: BaseException, run: Run) -> int:
+    """`exc` as one line (and a hint) on stderr; its exit code."""
+    if isinstance(exc, BilatError):
+        run.warn(f"error: {one_line(exc.message)}")
+        if exc.hint:
+            run.warn(exc.hint)
+        return int(exc.code)
+    from bilat.store import heal, is_damaged
+
+    if is_damaged(exc) and (healed := heal(exc, run.warn, quiet=run.quiet)):
+        run.warn(f"error: {one_line(healed)}")
+        return int(ExitCode.INVALID_DATA)
+    if failure := io_failure(exc):
+        run.warn(f"error: {one_line(failure.message)}")
+        return int(failure.code)
+    run.warn(
+        f"error: internal error: {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for the traceback)"
+    )
+    return int(ExitCode.INTERNAL)

@@ -63,6 +63,10 @@ class Problem:
         return visible(f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}")
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away (`bilat list | head`): not an OSError, so nothing on the way catches it."""
+
+
 class BilatError(Exception):
     """An expected failure: the CLI prints its message on one line and exits with `code`."""
 

@@ -558,3 +558,19 @@ def _closest(conn: sqlite3.Connection, record_id: str) -> str:
 
     close = difflib.get_close_matches(record_id, sorted(set(candidates)), n=3, cutoff=0.5)
     return f" (closest: {', '.join(close)})" if close else ""
+
+
+# ---------------------------------------------------------------- shell completion
+
+
+def country_names_starting(conn: sqlite3.Connection, incomplete: str) -> list[str]:
+    """Country names (lower case, as typed on a command line) that start with `incomplete`, any case."""
+    rows = conn.execute("select name from countries order by name").fetchall()
+    return [name.lower() for (name,) in rows if name.lower().startswith(incomplete.lower())]
+
+
+def ids_starting(conn: sqlite3.Connection, incomplete: str, limit: int = 200) -> list[str]:
+    """Agreement and event ids that start with `incomplete` (for `show` and `brief`)."""
+    pattern = incomplete + "%"
+    sql = "select id from agreements where id like ? union select id from events where id like ? limit ?"
+    return [record_id for (record_id,) in conn.execute(sql, (pattern, pattern, limit))]

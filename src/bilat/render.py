@@ -43,9 +43,9 @@ class Column:
     optional: bool = False  # left out of a table when the terminal is too narrow for every column
 
 
-def color_allowed(stream: IO[str]) -> bool:
-    """Colour only on a terminal, and not under NO_COLOR or TERM=dumb (or --no-color, which sets NO_COLOR)."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+def color_allowed(stream: IO[str], color: bool = True) -> bool:
+    """Colour only on a terminal, and not under --no-color (`color` False), NO_COLOR or TERM=dumb."""
+    if not color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return stream.isatty()
 
@@ -118,6 +118,7 @@ def write_records(
     *,
     title: str | None = None,
     fields: Sequence[str] | None = None,
+    color: bool = True,
 ) -> None:
     """Write `records` in `fmt`; json/jsonl/csv/tsv carry every field, table/plain/md the `columns`.
 
@@ -147,7 +148,7 @@ def write_records(
             cells = [" ".join(visible(flat(_clean(shown(record, c, columns)), "; ")).split()) for c in columns]
             out.write("\t".join(cells) + "\n")
     else:
-        draw_table(records, columns, out, title=title)
+        draw_table(records, columns, out, title=title, color=color)
 
 
 def shown(record: dict[str, Any], column: Column, columns: Sequence[Column], sep: str = " ") -> Any:
@@ -172,12 +173,12 @@ def _md_cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def console(out: IO[str] | None = None, stderr: bool = False) -> Any:
+def console(out: IO[str] | None = None, stderr: bool = False, *, color: bool = True) -> Any:
     """The one Rich console every terminal writer uses: colour only where allowed, a usable width."""
     from rich.console import Console
 
     stream = out or (sys.stderr if stderr else sys.stdout)
-    con = Console(file=stream, no_color=not color_allowed(stream), highlight=False, emoji=False, soft_wrap=False)
+    con = Console(file=stream, no_color=not color_allowed(stream, color), highlight=False, emoji=False, soft_wrap=False)
     if con.width < MIN_WIDTH:  # COLUMNS=0 would make Rich print nothing at all
         con.width = 80
     return con
@@ -193,12 +194,14 @@ def capped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def draw_table(records: list[dict[str, Any]], columns: Sequence[Column], out: IO[str], *, title: str | None) -> None:
+def draw_table(
+    records: list[dict[str, Any]], columns: Sequence[Column], out: IO[str], *, title: str | None, color: bool = True
+) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    con = console(out)
+    con = console(out, color=color)
     columns = _fitting(records, list(columns), con.width)
     table = Table(title=title, box=box.SIMPLE_HEAD, highlight=False, title_justify="left", pad_edge=False)
     for c in columns:

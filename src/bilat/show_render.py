@@ -185,11 +185,11 @@ def write_markdown(record: dict[str, Any], out: IO[str]) -> None:
     out.write(markdown(record))
 
 
-def write_rich(record: dict[str, Any], out: IO[str]) -> None:
-    print_markdown(markdown(record), out)
+def write_rich(record: dict[str, Any], out: IO[str], *, color: bool = True) -> None:
+    print_markdown(markdown(record), out, color=color)
 
 
-def print_markdown(text: str, out: IO[str]) -> None:
+def print_markdown(text: str, out: IO[str], *, color: bool = True) -> None:
     """Markdown on a terminal, through Rich (never as markup: brackets in the data stay).
 
     The terminal seam for `show` and `brief`: whatever composed `text`, no control character reaches the
@@ -197,7 +197,7 @@ def print_markdown(text: str, out: IO[str]) -> None:
     """
     from rich.markdown import Markdown
 
-    console(out).print(Markdown(_terminal_lines(visible(text)), hyperlinks=False))
+    console(out, color=color).print(Markdown(_terminal_lines(visible(text)), hyperlinks=False))
 
 
 def _terminal_lines(text: str) -> str:
@@ -208,15 +208,15 @@ def _terminal_lines(text: str) -> str:
     return "\n".join(capped(line, LINE_LIMIT) for line in lines)
 
 
-def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str]) -> None:
+def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str], *, color: bool = True) -> None:
     """Counts with small bar charts, for a terminal."""
     from rich.table import Table
     from rich.text import Text
 
-    con = console(out)
+    con = console(out, color=color)
     total = counts["total"][0]["count"]
     con.print(Text(f"{total} agreements and commitments", style="bold"))
-    bar = "█" if color_allowed(out) and writes_utf8(out) else "#"
+    bar = "█" if color_allowed(out, color) and writes_utf8(out) else "#"
     for dim in ("country", "status", "sector", "kind", "year"):
         rows = counts[dim]
         table = Table(title=f"by {dim}", title_justify="left", show_header=False, box=None, pad_edge=False)

@@ -1,0 +1,307 @@
+"""Every command and option of `bilat`, declared once, as plain data.
+
+Both front doors are derived from this table: `bilat.fast` parses a command
+line with it (no Typer import, for start-up speed) and `bilat.cli` builds the
+Typer app from it (help, completion, usage errors).  A new option is one `Opt`
+here; a new filter for every query command is one `Opt` in `FILTERS` plus its
+SQL in the read layer's filter registry.
+
+Stdlib only and cheap: it is imported on every query.  Completion is named by
+a key (`"countries"`, `"ids"`) or given as a tuple of choices; `bilat.cli`
+resolves the keys, so nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
+
+ONE, MANY, INT, FLAG = "one", "many", "int", "flag"  # what an option takes: a value, a repeatable value, N, nothing
+TABULAR_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
+
+
+class Opt:
+    """One option: its flags (long first), where its value goes, and how it is explained."""
+
+    __slots__ = ("complete", "default", "dest", "flags", "help", "kind", "metavar", "minimum")
+
+    def __init__(
+        self,
+        dest: str,
+        flags: tuple[str, ...],
+        kind: str,
+        help: str,
+        *,
+        metavar: str | None = None,
+        default: object = None,
+        minimum: int | None = None,
+        complete: str | tuple[str, ...] | None = None,
+    ) -> None:
+        self.dest, self.flags, self.kind, self.help = dest, flags, kind, help
+        self.metavar, self.default, self.minimum, self.complete = metavar, default, minimum, complete
+
+
+class Arg:
+    """One positional argument."""
+
+    __slots__ = ("complete", "dest", "help", "metavar", "required")
+
+    def __init__(
+        self,
+        dest: str,
+        help: str,
+        *,
+        metavar: str | None = None,
+        required: bool = True,
+        complete: str | None = None,
+    ) -> None:
+        self.dest, self.help, self.metavar, self.required, self.complete = dest, help, metavar, required, complete
+
+
+class Cmd:
+    """One command: its name, its help (first line, then examples), its arguments and options."""
+
+    __slots__ = ("args", "help", "hidden", "name", "opts")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        opts: tuple[Opt, ...] = (),
+        args: tuple[Arg, ...] = (),
+        *,
+        hidden: bool = False,
+    ) -> None:
+        self.name, self.help, self.opts, self.args, self.hidden = name, help, opts, args, hidden
+
+
+# ---------------------------------------------------------------- options shared by several commands
+
+GLOBAL = (
+    Opt("data", ("--data",), ONE, "The dataset: a YAML file or a folder [env: BILAT_DATA]", metavar="PATH"),
+    Opt(
+        "db",
+        ("--db",),
+        ONE,
+        "The compiled database [env: BILAT_DB; default: the cache folder]",
+        metavar="PATH",
+    ),
+    Opt("quiet", ("--quiet", "-q"), FLAG, "No progress or notes on stderr.", default=False),
+    Opt("no_color", ("--no-color",), FLAG, "No colour, even on a terminal (also NO_COLOR).", default=False),
+    Opt("debug", ("--debug",), FLAG, "Show tracebacks (also BILAT_DEBUG=1).", default=False),
+)
+"""Options before the command name (`bilat --data FILE list`); `--version` and completion are Typer's."""
+
+FILTERS = (
+    Opt(
+        "country",
+        ("--country", "-c"),
+        MANY,
+        "Name, alpha-2/3 code or demonym, any case; repeat for either.",
+        metavar="COUNTRY",
+        complete="countries",
+    ),
+    Opt("status", ("--status", "-s"), MANY, "Current status; repeatable.", metavar="STATUS", complete=STATUSES),
+    Opt(
+        "kind",
+        ("--kind", "-k"),
+        MANY,
+        "mou, agreement, roadmap...; repeatable.",
+        metavar="KIND",
+        complete=AGREEMENT_KINDS,
+    ),
+    Opt("sector", ("--sector",), MANY, "e.g. labour-mobility; repeatable.", metavar="SECTOR", complete=SECTORS),
+    Opt("since", ("--since",), ONE, "From YYYY, YYYY-MM or YYYY-MM-DD.", metavar="DATE"),
+    Opt("until", ("--until",), ONE, "Up to YYYY, YYYY-MM or YYYY-MM-DD.", metavar="DATE"),
+)
+"""The filters every query command takes; each is applied in SQL by the read layer's filter of the same name."""
+
+FILTER_NAMES = tuple(opt.dest for opt in FILTERS)
+
+TABLE_FORMAT = Opt(
+    "fmt",
+    ("--format", "-f"),
+    ONE,
+    "table, json, jsonl, csv, tsv or md [default: table on a terminal, plain lines when piped]",
+    metavar="FORMAT",
+    complete=TABULAR_FORMATS,
+)
+
+
+def _limit(help: str, default: int | None = None) -> Opt:
+    return Opt("limit", ("--limit", "-n"), INT, help, metavar="N", default=default, minimum=1)
+
+
+# ---------------------------------------------------------------- the commands
+
+COMMANDS = (
+    Cmd(
+        "list",
+        """List agreements and commitments, filtered.
+
+    \b
+    Examples:
+      bilat list --country belarus
+      bilat list --status signed --since 2025 --format csv > signed.csv
+      bilat list --sector labour-mobility --format json | jq '.[].title'
+    """,
+        (
+            *FILTERS,
+            Opt("sort", ("--sort",), ONE, "date, -date, title, status, kind or id.", metavar="ORDER", default="date"),
+            _limit("At most this many records."),
+            TABLE_FORMAT,
+        ),
+    ),
+    Cmd(
+        "search",
+        """Full-text search over titles, summaries, quotes, names and places, best match first.
+
+    A query that is not valid search syntax is searched as plain words (a note
+    says so on stderr). An empty result is not an error (exit 0).
+
+    \b
+    Examples:
+      bilat search labour
+      bilat search '"skilled workers"' --country belarus
+      bilat search 'readmission OR roadmap' --format json
+      bilat search 'de Moor'
+    """,
+        (*FILTERS, _limit("At most this many hits.", 20), TABLE_FORMAT),
+        (Arg("query", 'Words, "phrases", prefix*, OR, NOT, title:word.'),),
+    ),
+    Cmd(
+        "show",
+        """Show one record in full: parties, status history, events, people, figures, and every quote with its source.
+
+    \b
+    Examples:
+      bilat show pk-be-labour-mou
+      bilat show pk-be-labour-mou --format json | jq '.status_history'
+    """,
+        (Opt("fmt", ("--format", "-f"), ONE, "table, json or md.", metavar="FORMAT"),),
+        (Arg("record_id", "An agreement, event, person... id.", metavar="ID", complete="ids"),),
+    ),
+    Cmd(
+        "summary",
+        """Count agreements by country, status, sector, kind and year.
+
+    \b
+    Examples:
+      bilat summary
+      bilat summary --country belarus --format json
+    """,
+        (*FILTERS, TABLE_FORMAT),
+    ),
+    Cmd(
+        "timeline",
+        """Engagements and status changes in date order, filtered like list.
+
+    \b
+    Examples:
+      bilat timeline --country belarus
+      bilat timeline --since 2025 --format csv
+    """,
+        (*FILTERS, _limit("At most this many records."), TABLE_FORMAT),
+    ),
+    Cmd(
+        "brief",
+        """Write a briefing note for a date, a month, a country or an agreement: every line cites its source.
+
+    \b
+    Examples:
+      bilat brief 2025-04-12
+      bilat brief belarus --format md > belarus.md
+      bilat brief pk-be-labour-mou --format json
+    """,
+        (
+            Opt(
+                "fmt",
+                ("--format", "-f"),
+                ONE,
+                "table (Rich), md or json [default: table on a terminal, md when piped]",
+                metavar="FORMAT",
+            ),
+            Opt(
+                "output",
+                ("--output", "-o"),
+                ONE,
+                "Write the note to FILE (atomically) instead of stdout.",
+                metavar="FILE",
+            ),
+        ),
+        (
+            Arg(
+                "target",
+                "YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.",
+                metavar="TARGET",
+                complete="ids",
+            ),
+        ),
+    ),
+    Cmd(
+        "validate",
+        """Check the dataset: schema, ids, references, and every quote against its source.
+
+    Prints every problem as FILE:LINE:COLUMN: path: message, then every warning (a date, quotation or
+    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not.
+
+    \b
+    Examples:
+      bilat validate
+      bilat validate data/agreements.yaml
+    """,
+        (),
+        (Arg("file", "A data file or folder [default: --data].", metavar="[FILE]", required=False),),
+    ),
+    Cmd(
+        "build",
+        """Rebuild the database now (it is rebuilt automatically when the data changes).
+
+    \b
+    Example:
+      bilat build
+    """,
+    ),
+    Cmd(
+        "schema",
+        """Print the JSON Schema of the data file (for editors and check-jsonschema).
+
+    \b
+    Example:
+      bilat schema > agreements.schema.json
+    """,
+    ),
+)
+
+ALIASES = {"summarise": "summary"}
+"""Other names of a command, hidden from the command list (`bilat summarise --help` still explains it)."""
+
+BY_NAME = {cmd.name: cmd for cmd in COMMANDS}
+
+
+def command(name: str) -> Cmd | None:
+    """The command called `name` (or an alias of it), or None."""
+    return BY_NAME.get(ALIASES.get(name, name))
+
+
+class Values(dict[str, object]):
+    """What one command line said, by option name (`dest`), with typed access for the command bodies."""
+
+    def text(self, name: str) -> str | None:
+        value = self.get(name)
+        return value if isinstance(value, str) else None
+
+    def texts(self, name: str) -> list[str] | None:
+        value = self.get(name)
+        return [v for v in value if isinstance(v, str)] if isinstance(value, (list, tuple)) else None
+
+    def number(self, name: str) -> int | None:
+        value = self.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def flag(self, name: str) -> bool:
+        return self.get(name) is True
+
+
+def defaults(cmd: Cmd) -> Values:
+    """The values of a command line that gives none of `cmd`'s options (or the global ones)."""
+    return Values({opt.dest: opt.default for opt in (*GLOBAL, *cmd.opts)})
