@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import suppress
-from typing import Any
 
 from bilat.problems import PipeClosed
+
+TYPE_CHECKING = False  # typing is not imported at run time: start-up is measured in milliseconds
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _GuardedStdout:
@@ -47,7 +49,7 @@ def main() -> None:
             setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
         _tolerate_encoding(getattr(sys, name))
     real_stdout = sys.stdout
-    sys.stdout = _GuardedStdout(real_stdout)  # type: ignore[assignment]
+    sys.stdout = _GuardedStdout(real_stdout)
     try:
         from bilat.fast import run as run_fast  # the query commands, without importing Typer (~35 ms)
 
@@ -80,8 +82,10 @@ def _tolerate_encoding(stream: Any) -> None:
 
     if writes_utf8(stream):
         return
-    with suppress(AttributeError, ValueError, OSError):  # not a TextIOWrapper: leave it as it is
+    try:  # noqa: SIM105 - contextlib.suppress would import contextlib on every start
         stream.reconfigure(errors="backslashreplace")
+    except (AttributeError, ValueError, OSError):  # not a TextIOWrapper: leave it as it is
+        pass
 
 
 def _silence(stream: Any) -> None:

@@ -10,21 +10,33 @@ Knows nothing of how the command line was parsed.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from collections.abc import Callable
-from contextlib import closing
 
 from bilat.cli_spec import Values
 from bilat.problems import BilatError, ExitCode, PipeClosed, io_failure, one_line
 from bilat.run_context import Run
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing and collections.abc stay off the query path (start-up)
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from bilat.query import Filters
 
-Render = Callable[[], None]
-Body = Callable[[Values, Run], Render]
+    Render = Callable[[], None]
+    Body = Callable[[Values, Run], Render]
+    T = TypeVar("T")
+
+
+def _read(run: Run, query: Callable[[sqlite3.Connection], T]) -> T:
+    """`query` on a fresh read-only connection, closed afterwards."""
+    conn = run.connect()
+    try:
+        return query(conn)
+    finally:
+        conn.close()
+
 
 LIST_FIELDS = (
     "id",
@@ -81,10 +93,12 @@ def list_agreements(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    with closing(run.connect()) as conn:
-        records = query(
+    records = _read(
+        run,
+        lambda conn: query(
             conn, _filters(conn, values), sort=values.text("sort") or "date", limit=_bounded(values.number("limit"))
-        )
+        ),
+    )
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -106,8 +120,9 @@ def search(values: Values, run: Run) -> Render:
 
     query = values.text("query") or ""
     out_format = choose_format(values.text("fmt"))
-    with closing(run.connect()) as conn:
-        result = run_search(conn, query, _filters(conn, values), limit=_bounded(values.number("limit")))
+    result = _read(
+        run, lambda conn: run_search(conn, query, _filters(conn, values), limit=_bounded(values.number("limit")))
+    )
     columns = [
         Column("type", "type", no_wrap=True),
         Column("id", "id", no_wrap=True),
@@ -142,8 +157,7 @@ def show(values: Values, run: Run) -> Render:
     from bilat.render import choose_format
 
     out_format = choose_format(values.text("fmt"), ("table", "json", "md"))
-    with closing(run.connect()) as conn:
-        record = full_record(conn, values.text("record_id") or "")
+    record = _read(run, lambda conn: full_record(conn, values.text("record_id") or ""))
 
     def render() -> None:
         if out_format == "json":
@@ -167,8 +181,7 @@ def summary(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_json, write_records
 
     out_format = choose_format(values.text("fmt"))
-    with closing(run.connect()) as conn:
-        counts = counts_of(conn, _filters(conn, values))
+    counts = _read(run, lambda conn: counts_of(conn, _filters(conn, values)))
 
     def render() -> None:
         if out_format == "json":
@@ -194,8 +207,7 @@ def timeline(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    with closing(run.connect()) as conn:
-        entries = entries_of(conn, _filters(conn, values), limit=_bounded(values.number("limit")))
+    entries = _read(run, lambda conn: entries_of(conn, _filters(conn, values), limit=_bounded(values.number("limit"))))
     columns = [
         Column("date", "date", no_wrap=True),
         Column("date_precision", "precision", no_wrap=True, optional=True),
@@ -226,8 +238,7 @@ def brief(values: Values, run: Run) -> Render:
         raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
     if out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
-    with closing(run.connect()) as conn:
-        note = compose(conn, values.text("target") or "")
+    note = _read(run, lambda conn: compose(conn, values.text("target") or ""))
 
     def render() -> None:
         from bilat.brief_render import write_note

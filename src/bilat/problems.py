@@ -8,8 +8,8 @@ sequence in it is shown (`\\x1b]0;...`), never obeyed by the terminal.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from enum import IntEnum
+from functools import total_ordering
 
 from bilat.visible import visible
 
@@ -49,13 +49,34 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
 class Problem:
-    file: str
-    line: int  # 1-based
-    column: int  # 1-based
-    path: str  # e.g. agreements[1].status
-    message: str
+    """One thing wrong in the dataset, where it is: ordered by file, line, column (a plain class: no dataclasses
+    import on the query path, which uses this module)."""
+
+    __slots__ = ("column", "file", "line", "message", "path")
+
+    def __init__(self, file: str, line: int, column: int, path: str, message: str) -> None:
+        self.file = file
+        self.line = line  # 1-based
+        self.column = column  # 1-based
+        self.path = path  # e.g. agreements[1].status
+        self.message = message
+
+    def _key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.path, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem{self._key()!r}"
 
     def __str__(self) -> str:
         """FILE:LINE:COLUMN: path: message, printable as it is (`bilat validate` writes it to stdout)."""

@@ -17,13 +17,15 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import IO, Any
 
 from bilat.problems import UsageError
 from bilat.query import HIGHLIGHT_END, HIGHLIGHT_START
 from bilat.visible import json_visible, visible, writes_utf8
+
+TYPE_CHECKING = False  # typing, collections.abc and dataclasses stay off the query path (start-up)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import IO, Any
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
 CELL_LIMIT = 2000  # characters of one table cell: Rich wraps every cell before writing, a 50 MB title never ends
@@ -33,14 +35,34 @@ _MARKERS = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-@dataclass(frozen=True)
 class Column:
-    field: str
-    header: str
-    max_width: int | None = None
-    no_wrap: bool = False  # ids, dates and statuses are never split across lines in a table
-    min_width: int = 10  # a wrapping column keeps at least this width
-    optional: bool = False  # left out of a table when the terminal is too narrow for every column
+    """One column of a table: the record field it shows, its header, and how it gives way on a narrow terminal."""
+
+    __slots__ = ("field", "header", "max_width", "min_width", "no_wrap", "optional")
+
+    def __init__(
+        self,
+        field: str,
+        header: str,
+        max_width: int | None = None,
+        *,
+        no_wrap: bool = False,
+        min_width: int = 10,
+        optional: bool = False,
+    ) -> None:
+        self.field, self.header, self.max_width = field, header, max_width
+        self.no_wrap = no_wrap  # ids, dates and statuses are never split across lines in a table
+        self.min_width = min_width  # a wrapping column keeps at least this width
+        self.optional = optional  # left out of a table when the terminal is too narrow for every column
+
+    def wrapping(self, min_width: int) -> Column:
+        """This column allowed to wrap, down to `min_width` characters."""
+        return Column(self.field, self.header, self.max_width, min_width=min_width, optional=self.optional)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Column) and all(getattr(self, a) == getattr(other, a) for a in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def color_allowed(stream: IO[str], color: bool = True) -> bool:
@@ -239,7 +261,7 @@ def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -
         drop = next(c for c in reversed(columns) if c.optional)
         columns = [c for c in columns if c is not drop]
     if needed(columns) > width:  # still too wide: fold long ids too, rather than let Rich crop the text
-        columns = [replace(c, no_wrap=False, min_width=min(c.min_width, 8)) for c in columns]
+        columns = [c.wrapping(min(c.min_width, 8)) for c in columns]
     return columns
 
 
