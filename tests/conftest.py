@@ -54,6 +54,38 @@ def real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def shared_real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The real dataset copied once per session (per xdist worker) and its database, built once: (data, db)."""
+    folder = tmp_path_factory.mktemp("shared-real")
+    data, db = copy_dataset(REAL_DATA, folder / "real"), folder / "bilat.sqlite"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("BILAT_DATA", str(data))
+        monkeypatch.setenv("BILAT_DB", str(db))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        assert cli("build").exit_code == 0
+    return data, db
+
+
+@pytest.fixture
+def real_readonly(shared_real: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The real dataset for a test that only reads it: the session's copy and database, no rebuild.
+
+    A test that changed them would make every later test rebuild or fail, so the fingerprint of the data
+    and the database's bytes are checked afterwards.
+    """
+    data, db = shared_real
+    monkeypatch.setenv("BILAT_DATA", str(data))
+    monkeypatch.setenv("BILAT_DB", str(db))
+    before = (_stat_tree(data.parent), db.stat().st_mtime_ns)
+    yield data
+    assert (_stat_tree(data.parent), db.stat().st_mtime_ns) == before, "a read-only test changed the shared dataset"
+
+
+def _stat_tree(folder: Path) -> list[tuple[str, int, int]]:
+    return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -30,6 +30,13 @@ import pytest
 
 from conftest import cli, shell
 
+
+@pytest.fixture
+def real(real_readonly: Path) -> Path:
+    """This module only reads the real dataset: the session's database serves every test, built once."""
+    return real_readonly
+
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "brief"
 ACCEPTED = "YYYY-MM-DD, YYYY-MM, a country, or an agreement id"
 # The targets the issue names, and a few more shapes (an event id, a month, an undated instrument, the home side).

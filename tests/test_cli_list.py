@@ -13,6 +13,12 @@ import yaml
 from conftest import REAL_DATA, cli, shell
 
 
+@pytest.fixture
+def real(real_readonly: Path) -> Path:
+    """This module only reads the real dataset: the session's database serves every test, built once."""
+    return real_readonly
+
+
 def _ids(*args: str) -> list[str]:
     result = cli("list", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr

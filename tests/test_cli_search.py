@@ -10,6 +10,12 @@ import pytest
 from conftest import cli
 
 
+@pytest.fixture
+def real(real_readonly: Path) -> Path:
+    """This module only reads the real dataset: the session's database serves every test, built once."""
+    return real_readonly
+
+
 def _hits(*args: str) -> list[dict]:
     result = cli("search", *args, "--format", "json")
     assert result.exit_code == 0, result.stderr

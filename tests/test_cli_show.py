@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import cli
+
+
+@pytest.fixture
+def real(real_readonly: Path) -> Path:
+    """This module only reads the real dataset: the session's database serves every test, built once."""
+    return real_readonly
 
 
 def test_show_agreement_json_has_everything(real: Path) -> None:

@@ -7,9 +7,16 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import REAL_DATA, cli
+
+
+@pytest.fixture
+def real(real_readonly: Path) -> Path:
+    """This module only reads the real dataset: the session's database serves every test, built once."""
+    return real_readonly
 
 
 def test_summary_counts_match_the_data(real: Path) -> None:

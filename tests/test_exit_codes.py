@@ -171,12 +171,16 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(mini: Path, args: list[st
 # ---------------------------------------------------------------- broken pipes
 
 
-@pytest.fixture
-def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = large_dataset(tmp_path / "large")
-    monkeypatch.setenv("BILAT_DATA", str(path))
-    assert cli("build").exit_code == 0
-    return path
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A dataset of more than a megabyte of output, built once for the module; its BILAT_DATA and BILAT_DB."""
+    folder = tmp_path_factory.mktemp("large")
+    env = {"BILAT_DATA": str(large_dataset(folder / "large")), "BILAT_DB": str(folder / "large.sqlite")}
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert cli("build").exit_code == 0
+    return env
 
 
 @pytest.mark.parametrize(
@@ -192,9 +196,9 @@ def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "bilat timeline --format tsv",
     ],
 )
-def test_head_ends_a_large_output_quietly(large: Path, command: str) -> None:
+def test_head_ends_a_large_output_quietly(large: dict[str, str], command: str) -> None:
     # More than a megabyte: the writer is still writing when head exits, so it does meet a closed pipe.
-    proc = shell(f"{command} | head -n 1")
+    proc = shell(f"{command} | head -n 1", large)
     assert proc.returncode == 0, proc.stderr  # pipefail: bilat's own exit code
     assert proc.stderr == ""
     assert proc.stdout.count("\n") == 1
