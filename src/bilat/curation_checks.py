@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from bilat.load import Document, Path_
-from bilat.model import Dataset, normalise
+from bilat.model import Dataset, StatusStep, normalise
 from bilat.problems import Problem
 
 WARNING = "warning: "
@@ -99,91 +99,115 @@ def curation_warnings(
 ) -> list[Problem]:
     """The warnings for a valid dataset; `source_text(file)` is a source's text (None when unreadable)."""
     documents = list(documents)
-    published: dict[str, str] = {}
-    texts: list[str] = []
-    events: dict[str, tuple[str, str, str | None]] = {}  # id -> (date, precision, derivation)
-    for _doc, ds in documents:
-        for s in ds.sources:
-            published[s.id] = s.published
-            text = source_text(s.file)
-            if text is not None:
-                texts.append(_fold(text))
-        for e in ds.events:
-            events[e.id] = (e.date, e.date_precision, e.date_derivation)
-    out: list[Problem] = []
+    rules = _Rules(documents, source_text)
+    for doc, ds in documents:
+        rules.sources(doc, ds)
+        rules.events(doc, ds)
+        rules.agreements(doc, ds)
+        rules.follow_ups(doc, ds)
+        for i, d in enumerate(ds.discrepancies):
+            rules.quotes(doc, ("discrepancies", i, "note"), d.note)
+    return sorted(rules.found)
 
-    def warn(doc: Document, path: Path_, message: str) -> None:
-        out.append(doc.problem(path, WARNING + message))
 
-    def check_names(
-        doc: Document, path: Path_, rid: str, title: str | None, dates: list[tuple[str | None, bool]]
-    ) -> None:
+Dates = list[tuple[str | None, bool]]  # (a date of the record, known only as its report's)
+
+
+class _Rules:
+    """The three rules applied record by record, with what they need of the whole dataset gathered once."""
+
+    def __init__(self, documents: list[tuple[Document, Dataset]], source_text: Callable[[str], str | None]) -> None:
+        self.published: dict[str, str] = {}
+        self.texts: list[str] = []
+        self.event_dates: dict[str, tuple[str, str, str | None]] = {}  # id -> (date, precision, derivation)
+        for _doc, ds in documents:
+            for s in ds.sources:
+                self.published[s.id] = s.published
+                text = source_text(s.file)
+                if text is not None:
+                    self.texts.append(_fold(text))
+            for e in ds.events:
+                self.event_dates[e.id] = (e.date, e.date_precision, e.date_derivation)
+        self.found: list[Problem] = []
+
+    def warn(self, doc: Document, path: Path_, message: str) -> None:
+        self.found.append(doc.problem(path, WARNING + message))
+
+    def names(self, doc: Document, path: Path_, rid: str, title: str | None, dates: Dates) -> None:
+        """Rule 1: an id or title names no month or day the record does not have."""
         for field, value in (("id", rid), ("title", title)):
             for said, iso, said_reported in named_dates(value or ""):
                 if not _has(dates, iso, said_reported):
                     known = ", ".join(sorted({(f"reported {d}" if r else d) for d, r in dates if d})) or "none"
-                    warn(
+                    self.warn(
                         doc,
                         (*path, field),
                         f"the {field} names {said!r}, a date no step or event of this record has (its dates: "
                         f"{known}); say only what the sources date, e.g. 'reported YYYY-MM-DD'",
                     )
 
-    def check_quotes(doc: Document, path: Path_, text: str | None) -> None:
+    def quotes(self, doc: Document, path: Path_, text: str | None) -> None:
+        """Rule 3: every quoted phrase is in some source text."""
         for phrase in quoted_phrases(text or ""):
-            if not any(_fold(phrase) in t for t in texts):
-                warn(doc, path, f"the quoted phrase {phrase!r} is in no source text: quote the source exactly")
+            if not any(_fold(phrase) in t for t in self.texts):
+                self.warn(doc, path, f"the quoted phrase {phrase!r} is in no source text: quote the source exactly")
 
-    for doc, ds in documents:
+    def sources(self, doc: Document, ds: Dataset) -> None:
         for i, s in enumerate(ds.sources):
-            check_names(doc, ("sources", i), s.id, None, [(s.published, False)])
-            check_quotes(doc, ("sources", i, "notes"), s.notes)
+            self.names(doc, ("sources", i), s.id, None, [(s.published, False)])
+            self.quotes(doc, ("sources", i, "notes"), s.notes)
+
+    def events(self, doc: Document, ds: Dataset) -> None:
         for i, e in enumerate(ds.events):
             where: Path_ = ("events", i)
-            check_names(doc, where, e.id, e.title, [(e.date, e.date_precision == "reported")])
-            check_quotes(doc, (*where, "summary"), e.summary)
-            check_quotes(doc, (*where, "date_derivation"), e.date_derivation)
-            cited = sorted({ev.source for ev in e.evidence if published.get(ev.source) == e.date})
-            if cited and e.date_precision == "day" and not e.date_derivation:
-                warn(
+            self.names(doc, where, e.id, e.title, [(e.date, e.date_precision == "reported")])
+            self.quotes(doc, (*where, "summary"), e.summary)
+            self.quotes(doc, (*where, "date_derivation"), e.date_derivation)
+            cited = sorted({ev.source for ev in e.evidence if self.published.get(ev.source) == e.date})
+            if cited and e.date_precision == "day" and not e.date_derivation:  # rule 2, for an event
+                self.warn(
                     doc,
                     (*where, "date"),
                     f"the date {e.date} is the publication date of {cited[0]!r} and no date_derivation says how "
                     "that day is known: add one, or make date_precision 'reported'",
                 )
+
+    def agreements(self, doc: Document, ds: Dataset) -> None:
         for i, a in enumerate(ds.agreements):
-            where = ("agreements", i)
-            dates: list[tuple[str | None, bool]] = []
+            where: Path_ = ("agreements", i)
+            dates: Dates = []
             for step in a.status_history:
-                date, precision, _ = events.get(step.event or "", (None, None, None))
+                date, precision, _ = self.event_dates.get(step.event or "", (None, None, None))
                 reported = precision == "reported"
                 dates.append((step.date, reported and step.date == date))
                 dates.append((date, reported))
-            check_names(doc, where, a.id, a.title, dates)
-            check_quotes(doc, (*where, "summary"), a.summary)
+            self.names(doc, where, a.id, a.title, dates)
+            self.quotes(doc, (*where, "summary"), a.summary)
             for j, step in enumerate(a.status_history):
-                step_path: Path_ = (*where, "status_history", j)
-                check_quotes(doc, (*step_path, "note"), step.note)
-                if step.date is None:
-                    continue
-                cited = sorted({ev.source for ev in step.evidence if published.get(ev.source) == step.date})
-                event = events.get(step.event or "")
-                explained = event is not None and event[0] == step.date and event[1] != "reported" and event[2]
-                if cited and not explained:
-                    warn(
-                        doc,
-                        (*step_path, "date"),
-                        f"the date {step.date} is the publication date of {cited[0]!r} and nothing says how the "
-                        "step was dated: give it an event whose date_derivation says how that day is known, or "
-                        "write date: null (the step is then known by its report's date, marked 'reported')",
-                    )
+                self.step(doc, (*where, "status_history", j), step)
+
+    def step(self, doc: Document, path: Path_, step: StatusStep) -> None:
+        """Rule 2, for a status step: a step dated its report's day says how that day is known."""
+        self.quotes(doc, (*path, "note"), step.note)
+        if step.date is None:
+            return
+        cited = sorted({ev.source for ev in step.evidence if self.published.get(ev.source) == step.date})
+        event = self.event_dates.get(step.event or "")
+        explained = event is not None and event[0] == step.date and event[1] != "reported" and event[2]
+        if cited and not explained:
+            self.warn(
+                doc,
+                (*path, "date"),
+                f"the date {step.date} is the publication date of {cited[0]!r} and nothing says how the "
+                "step was dated: give it an event whose date_derivation says how that day is known, or "
+                "write date: null (the step is then known by its report's date, marked 'reported')",
+            )
+
+    def follow_ups(self, doc: Document, ds: Dataset) -> None:
         for i, f in enumerate(ds.follow_ups):
-            where = ("follow_ups", i)
-            event_date, precision, _ = events.get(f.event, (None, None, None))
-            check_names(doc, where, f.id, None, [(event_date, precision == "reported"), (f.due, False)])
-            check_quotes(doc, (*where, "description"), f.description)
+            where: Path_ = ("follow_ups", i)
+            event_date, precision, _ = self.event_dates.get(f.event, (None, None, None))
+            self.names(doc, where, f.id, None, [(event_date, precision == "reported"), (f.due, False)])
+            self.quotes(doc, (*where, "description"), f.description)
             if f.outcome is not None:
-                check_quotes(doc, (*where, "outcome", "note"), f.outcome.note)
-        for i, d in enumerate(ds.discrepancies):
-            check_quotes(doc, ("discrepancies", i, "note"), d.note)
-    return sorted(out)
+                self.quotes(doc, (*where, "outcome", "note"), f.outcome.note)
