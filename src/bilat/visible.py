@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import IO, Any
+
+TYPE_CHECKING = False  # typing stays off the query path (start-up)
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 # C0 controls except tab and newline, a carriage return unless it ends a line (CRLF is harmless: the line is
 # ending anyway), DEL, C1 controls (U+0080-U+009F; U+009B is CSI on some terminals), the bidi embeddings,
