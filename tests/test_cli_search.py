@@ -108,7 +108,7 @@ def test_british_and_american_spellings_and_numbers_find_the_same_records(real: 
 
 
 def test_plain_words_become_variant_queries() -> None:
-    from bilat.query import plain_words_query
+    from bilat.read.search import plain_words_query
 
     assert plain_words_query("labour mobility") == '("labour" OR "labor") "mobility"'
     assert plain_words_query("150,000") == '"150 000"'

@@ -121,12 +121,12 @@ def test_no_arguments_shows_the_help_not_an_error(mini: Path) -> None:
 
 
 def test_an_internal_error_is_70_with_one_line(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bilat.query
+    import bilat.read.listing
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(bilat.query, "list_agreements", boom)
+    monkeypatch.setattr(bilat.read.listing, "list_agreements", boom)
     result = cli("list")
     assert result.exit_code == INTERNAL
     line = _one_error_line(result.stderr)

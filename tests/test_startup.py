@@ -239,8 +239,10 @@ def test_help_still_goes_through_typer(real_copy: dict[str, str], tmp_path: Path
 def test_a_very_common_word_ranks_only_the_newest_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
-    from bilat import commands, query
+    from bilat import commands
     from bilat.compile import build
+    from bilat.read import search as query
+    from bilat.read.filters import Filters
     from bilat.store import connect_readonly
 
     spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
@@ -257,17 +259,17 @@ def test_a_very_common_word_ranks_only_the_newest_matches(tmp_path: Path, monkey
         "where search_index_fts match 'cooperation' order by s.rowid desc"
     ).fetchall()
     assert len(everything) > 25
-    result = query.search(conn, "cooperation", query.Filters(), limit=10)
+    result = query.search(conn, "cooperation", Filters(), limit=10)
     assert (result.matches, result.ranked) == (len(everything), 25)
     newest = {r[0] for r in everything[:25]}
     assert len(result.hits) == 10 and {hit["id"] for hit in result.hits} <= newest
     dates = conn.execute("select rowid, date_start from search_index order by rowid").fetchall()
     assert [d for _, d in dates if d] == sorted(d for _, d in dates if d)  # rowid order is date order
     # A filter narrows the candidates instead: every match is ranked.
-    filtered = query.search(conn, "cooperation", query.Filters(kinds=["mou"]), limit=10)
+    filtered = query.search(conn, "cooperation", Filters({"kind": ["mou"]}), limit=10)
     assert filtered.ranked is None and filtered.hits
     # A rare word: every match ranked, no note.
-    assert query.search(conn, "zeolite", query.Filters()).ranked is None
+    assert query.search(conn, "zeolite", Filters()).ranked is None
     notes: list[str] = []
 
     class OnThisDatabase(Run):

@@ -33,9 +33,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bilat.dates import overlaps as _overlaps
 from bilat.problems import NotFoundError, UsageError
-from bilat.query import date_bounds
-from bilat.records import SourceNumbers, discrepancies_about, event, evidence_of, follow_up
+from bilat.read.records import SourceNumbers, discrepancies_about, event, evidence_of, follow_up
 
 ACCEPTED = "YYYY-MM-DD, YYYY-MM, a country, or an agreement id"
 OPEN_STATUSES = ("importance-noted", "under-discussion", "exploring", "talks-agreed", "planned")
@@ -1046,11 +1046,6 @@ def _engagement_count(top_level: int, listed: int) -> str:
 
 def _noun_kind(kind: str) -> str:
     return kind.replace("-", " ")
-
-
-def _overlaps(date: str, start: str | None, end: str | None) -> bool:
-    first, last = date_bounds(date, "date")
-    return (start is None or last >= start) and (end is None or first <= end)
 
 
 def _number(value: Any, numbers: SourceNumbers) -> Any:

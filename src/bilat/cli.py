@@ -97,7 +97,7 @@ def _run_of(ctx: Any) -> Run:
 
 def _complete_countries(incomplete: str, ctx: Any = None) -> list[str]:
     try:
-        from bilat.query import country_names_starting
+        from bilat.read.names import country_names_starting
 
         with closing(_run_of(ctx).connect(silent=True)) as conn:
             names = country_names_starting(conn, incomplete)
@@ -108,7 +108,7 @@ def _complete_countries(incomplete: str, ctx: Any = None) -> list[str]:
 
 def _complete_ids(incomplete: str, ctx: Any = None) -> list[str]:
     try:
-        from bilat.query import ids_starting
+        from bilat.read.names import ids_starting
 
         with closing(_run_of(ctx).connect(silent=True)) as conn:
             ids = ids_starting(conn, incomplete)

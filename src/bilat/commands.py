@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeVar
 
-    from bilat.query import Filters
+    from bilat.read.filters import Filters
 
     Render = Callable[[], None]
     Body = Callable[[Values, Run], Render]
@@ -60,17 +60,10 @@ SUMMARY_FIELDS = ("dimension", "key", "label", "count")
 
 
 def _filters(conn: sqlite3.Connection, values: Values) -> Filters:
-    from bilat.query import Filters
+    from bilat.cli_spec import FILTER_NAMES
+    from bilat.read.filters import Filters
 
-    return Filters.parse(
-        conn,
-        countries=values.texts("country"),
-        statuses=values.texts("status"),
-        kinds=values.texts("kind"),
-        sectors=values.texts("sector"),
-        since=values.text("since"),
-        until=values.text("until"),
-    )
+    return Filters.parse(conn, {name: values.get(name) for name in FILTER_NAMES})
 
 
 _SQLITE_MAX_INT = 2**63 - 1
@@ -89,7 +82,7 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def list_agreements(values: Values, run: Run) -> Render:
-    from bilat.query import list_agreements as query
+    from bilat.read.listing import list_agreements as query
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
@@ -115,7 +108,7 @@ def list_agreements(values: Values, run: Run) -> Render:
 
 
 def search(values: Values, run: Run) -> Render:
-    from bilat.query import search as run_search
+    from bilat.read.search import search as run_search
     from bilat.render import Column, choose_format, write_records
 
     query = values.text("query") or ""
@@ -153,7 +146,7 @@ def search(values: Values, run: Run) -> Render:
 
 
 def show(values: Values, run: Run) -> Render:
-    from bilat.records import show as full_record
+    from bilat.read.records import show as full_record
     from bilat.render import choose_format
 
     out_format = choose_format(values.text("fmt"), ("table", "json", "md"))
@@ -177,7 +170,7 @@ def show(values: Values, run: Run) -> Render:
 
 
 def summary(values: Values, run: Run) -> Render:
-    from bilat.query import summary as counts_of
+    from bilat.read.listing import summary as counts_of
     from bilat.render import Column, choose_format, write_json, write_records
 
     out_format = choose_format(values.text("fmt"))
@@ -203,7 +196,7 @@ def summary(values: Values, run: Run) -> Render:
 
 
 def timeline(values: Values, run: Run) -> Render:
-    from bilat.query import timeline as entries_of
+    from bilat.read.listing import timeline as entries_of
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))

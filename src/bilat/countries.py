@@ -112,8 +112,7 @@ def resolve_country(conn: sqlite3.Connection, text: str) -> str:
         pass
     known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
     names = sorted({*known.values(), *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
-    import difflib  # the error path only
+    from bilat.suggest import did_you_mean
 
-    close = difflib.get_close_matches(text.strip().title(), names, n=1, cutoff=0.75)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(text.strip().title(), names)
     raise UsageError(f"--country: unknown country {text!r}{hint}")

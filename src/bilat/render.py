@@ -18,8 +18,9 @@ import os
 import re
 import sys
 
+from bilat.highlight import END as HIGHLIGHT_END
+from bilat.highlight import START as HIGHLIGHT_START
 from bilat.problems import UsageError
-from bilat.query import HIGHLIGHT_END, HIGHLIGHT_START
 from bilat.visible import json_visible, visible, writes_utf8
 
 TYPE_CHECKING = False  # typing, collections.abc and dataclasses stay off the query path (start-up)

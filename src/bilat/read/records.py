@@ -6,10 +6,14 @@ Standard library only (query path).
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import Any
 
-from bilat.query import record_type, step_precision
+from bilat.dates import step_precision
+from bilat.read.names import record_type
+
+TYPE_CHECKING = False  # typing stays off the query path (start-up)
+if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
 
 
 class SourceNumbers:

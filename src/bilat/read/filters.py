@@ -1,0 +1,182 @@
+"""The filters of the query commands, each declared once with its SQL, applied by every reader.
+
+A filter is named like its option in `bilat.cli_spec.FILTERS` (which gives its flags, help and, for a
+vocabulary, its allowed values); here it says how its values are read and which rows it keeps, on the
+agreements table and on the events table.  Adding a filter to every query command is one `Opt` there and
+one `Filter` in `REGISTRY` here; `list`, `search`, `summary`, `timeline` (and what comes next) pick it up.
+"""
+
+from __future__ import annotations
+
+from bilat import dates
+from bilat.cli_spec import FILTERS as _OPTIONS
+from bilat.problems import UsageError
+
+TYPE_CHECKING = False  # typing stays off the query path (start-up)
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable, Mapping
+
+    Value = list[str] | str
+    Reader = Callable[[sqlite3.Connection, object, str], Value]
+
+_FLAG = {opt.dest: opt.flags[0] for opt in _OPTIONS}
+_CHOICES = {opt.dest: opt.complete for opt in _OPTIONS if isinstance(opt.complete, tuple)}
+
+
+def _texts(raw: object) -> list[str]:
+    if isinstance(raw, str):
+        return [raw]
+    return [v for v in raw if isinstance(v, str)] if isinstance(raw, (list, tuple)) else []
+
+
+def _countries(conn: sqlite3.Connection, raw: object, option: str) -> Value:
+    from bilat.countries import resolve_country
+
+    return [resolve_country(conn, c) for c in _texts(raw)]
+
+
+def _choice(conn: sqlite3.Connection, raw: object, option: str) -> Value:
+    allowed = _CHOICES[option]
+    out = []
+    for value in _texts(raw):
+        v = value.strip().lower().replace("_", "-").replace(" ", "-")
+        if v not in allowed:
+            from bilat.suggest import did_you_mean
+
+            hint = did_you_mean(v, allowed, cutoff=0.6) or f" (one of: {', '.join(allowed)})"
+            raise UsageError(f"{_FLAG[option]}: unknown value {value!r}{hint}")
+        out.append(v)
+    return out
+
+
+def _first_day(conn: sqlite3.Connection, raw: object, option: str) -> Value:
+    return _day(raw, option, 0)
+
+
+def _last_day(conn: sqlite3.Connection, raw: object, option: str) -> Value:
+    return _day(raw, option, 1)
+
+
+def _day(raw: object, option: str, end: int) -> Value:
+    try:
+        return dates.span(str(raw))[end]
+    except dates.NotADate as exc:
+        raise UsageError(exc.explain(_FLAG[option])) from None
+
+
+class Filter:
+    """One filter: how its values are read, and the rows it keeps as SQL.
+
+    `agreements` and `events` are conditions on those tables, `{a}` standing for the table's alias and
+    `{marks}` for one placeholder per value (a single-valued filter has one `?`).  A filter with no
+    condition on events (`events=None`) narrows a reader to agreements: events are then left out.
+    `window`: a date bound, which a status step answers by its own date (the timeline) rather than its record's.
+    """
+
+    __slots__ = ("agreements", "events", "name", "read", "window")
+
+    def __init__(self, name: str, read: Reader, agreements: str, events: str | None, *, window: bool = False) -> None:
+        self.name, self.read, self.agreements, self.events, self.window = name, read, agreements, events, window
+
+    def sql(self, template: str, alias: str, value: Value) -> tuple[str, list[str]]:
+        params = value if isinstance(value, list) else [value]
+        return template.format(a=alias, marks=", ".join("?" * len(params))), list(params)
+
+
+REGISTRY = {
+    f.name: f
+    for f in (
+        Filter(
+            "country",
+            _countries,
+            "{a}.id in (select agreement_id from agreement_parties where country in ({marks}))",
+            "{a}.id in (select event_id from event_countries where country in ({marks}))",
+        ),
+        Filter("status", _choice, "{a}.status in ({marks})", None),
+        Filter("kind", _choice, "{a}.kind in ({marks})", None),
+        Filter(
+            "sector", _choice, "{a}.id in (select agreement_id from agreement_sectors where sector in ({marks}))", None
+        ),
+        # A record matches when the span its date covers (at its own precision) overlaps the window.
+        Filter("since", _first_day, "{a}.date_end >= ?", "{a}.date_end >= ?", window=True),
+        Filter("until", _last_day, "{a}.date_start <= ?", "{a}.date_start <= ?", window=True),
+    )
+}
+"""Every filter, by the name of its option (a test checks that each option of `FILTERS` has one, and no more)."""
+
+
+class Filters:
+    """The filters one command line asked for, read and checked; every one combines with AND."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping[str, Value] | None = None) -> None:
+        self.values: dict[str, Value] = {k: v for k, v in (values or {}).items() if v}
+
+    @classmethod
+    def parse(cls, conn: sqlite3.Connection, raw: Mapping[str, object]) -> Filters:
+        """Check and normalise what the user typed, by option name (bad values are usage errors)."""
+        values = {name: REGISTRY[name].read(conn, given, name) for name, given in raw.items() if given is not None}
+        filters = cls(values)
+        if filters.since and filters.until and filters.since > filters.until:
+            raise UsageError(f"--since {raw['since']} is after --until {raw['until']}")
+        return filters
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Filters) and self.values == other.values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, str(v)) for k, v in self.values.items())))
+
+    def __repr__(self) -> str:
+        return f"Filters({self.values!r})"
+
+    @property
+    def empty(self) -> bool:
+        return not self.values
+
+    def texts(self, name: str) -> list[str]:
+        value = self.values.get(name)
+        return value if isinstance(value, list) else []
+
+    def day(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def since(self) -> str | None:
+        """The first day of the window, inclusive."""
+        return self.day("since")
+
+    @property
+    def until(self) -> str | None:
+        """The last day of the window, inclusive."""
+        return self.day("until")
+
+    @property
+    def agreements_only(self) -> bool:
+        """A filter that only agreements have (status, kind, sector) is given: events are left out."""
+        return any(REGISTRY[name].events is None for name in self.values)
+
+    def agreement_clause(self, alias: str = "a", *, dates: bool = True) -> tuple[str, list[str]]:
+        """SQL conditions on the agreements table (as `alias`) and their parameters (`dates`: apply the window)."""
+        return self._clause(alias, "agreements", dates)
+
+    def event_clause(self, alias: str = "e") -> tuple[str, list[str]]:
+        """SQL conditions on the events table (as `alias`); a filter events do not have leaves them all out."""
+        if self.agreements_only:
+            return "0", []
+        return self._clause(alias, "events", True)
+
+    def _clause(self, alias: str, table: str, window: bool) -> tuple[str, list[str]]:
+        where: list[str] = []
+        params: list[str] = []
+        for name, f in REGISTRY.items():  # the registry's order: the same SQL whatever the order typed
+            value = self.values.get(name)
+            template = f.agreements if table == "agreements" else f.events
+            if value and template and (window or not f.window):
+                sql, more = f.sql(template, alias, value)
+                where.append(sql)
+                params += more
+        return " and ".join(where) or "1", params
