@@ -69,7 +69,8 @@ def evidence_of(
 
 
 def country_names(conn: sqlite3.Connection, codes: list[str]) -> list[dict[str, str]]:
-    names = {r[0]: r[1] for r in conn.execute("select code, name from countries")}
+    marks = ", ".join("?" * len(codes))
+    names = {r[0]: r[1] for r in conn.execute(f"select code, name from countries where code in ({marks})", codes)}
     return [{"code": c, "name": names.get(c, c)} for c in codes]
 
 
@@ -229,9 +230,10 @@ def follow_up(conn: sqlite3.Connection, numbers: SourceNumbers, follow_up_id: st
 def discrepancies_about(conn: sqlite3.Connection, numbers: SourceNumbers, ids: list[str]) -> list[dict[str, Any]]:
     """Discrepancies whose subject names one of `ids` (as `id` or `type:id`)."""
     out = []
+    wanted = set(ids)
     for row in conn.execute("select * from discrepancies order by id"):
         subject = row["subject"].split(":", 1)[-1].strip()
-        if subject in ids or row["subject"] in ids:
+        if subject in wanted or row["subject"] in wanted:
             out.append(discrepancy(conn, numbers, row))
     return out
 
