@@ -24,6 +24,26 @@ STATUS_MEANINGS: dict[str, str] = {
     "existing": "mentioned as already in place; its signing is not reported",
 }
 STATUSES: tuple[str, ...] = tuple(STATUS_MEANINGS)
+STATUS_STRENGTH: tuple[str, ...] = (
+    "signed",
+    "agreed",
+    "to-be-renewed",
+    "existing",
+    "planned",
+    "talks-agreed",
+    "exploring",
+    "under-discussion",
+    "importance-noted",
+)
+"""The statuses strongest first: the order a briefing note lists outcomes in (a test checks it has them all)."""
+OPEN_STATUSES: tuple[str, ...] = ("importance-noted", "under-discussion", "exploring", "talks-agreed", "planned")
+"""Statuses of something not yet agreed: a briefing note lists them as open items."""
+
+
+def status_label(status: str) -> str:
+    """A status in prose: `under-discussion` -> `under discussion`."""
+    return status.replace("-", " ")
+
 
 SECTOR_MEANINGS: dict[str, str] = {
     "labour-mobility": "labour migration, skilled workers, workers' rights",
@@ -73,6 +93,14 @@ AGREEMENT_KIND_MEANINGS: dict[str, str] = {
     ),
 }
 AGREEMENT_KINDS: tuple[str, ...] = tuple(AGREEMENT_KIND_MEANINGS)
+_KIND_WORDS = {"mou": "MoU", "agreements-and-mous": "agreements and MoUs"}
+
+
+def kind_label(kind: str, quantity: str | None = None) -> str:
+    """A kind in prose (`mou` -> `MoU`, `action-plan` -> `action plan`), with the source's count if it gives one."""
+    label = _KIND_WORDS.get(kind, kind.replace("-", " "))
+    return f"{label} ({quantity})" if quantity else label
+
 
 EVENT_KINDS: tuple[str, ...] = ("meeting", "talks", "visit", "commission-session", "engagement")
 SOURCE_KINDS: tuple[str, ...] = ("news-report", "press-release", "social-media-post")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bilat.brief.scope import ancestors, roots
 from bilat.brief.wording import (
-    STATUS_ORDER,
+    STATUS_RANK,
     engagement_count,
     first_sentence,
     join,
@@ -178,9 +178,7 @@ def outcome_line(facts: Facts, scope: Scope, outcomes: list[dict[str, Any]]) -> 
         status = status_label(next(iter(counts)))
         text = f"Outcomes: {len(latest)}, " + (f"all {status}" if len(latest) > 1 else status)
     else:
-        by_status = ", ".join(
-            f"{counts[s]} {status_label(s)}" for s in sorted(counts, key=lambda s: STATUS_ORDER.index(s))
-        )
+        by_status = ", ".join(f"{counts[s]} {status_label(s)}" for s in sorted(counts, key=lambda s: STATUS_RANK[s]))
         text = f"Outcomes: {len(latest)} ({by_status})"
     figures = [f for o in latest.values() for f in o["figures"]]
     sources = merge(*(o["sources"] for o in latest.values()))

@@ -9,40 +9,17 @@ from __future__ import annotations
 import re
 
 from bilat.read.brief_facts import clean
+from bilat.vocab import OPEN_STATUSES, STATUS_STRENGTH, kind_label, status_label
+
+__all__ = ["OPEN_STATUSES", "kind_label", "status_label"]  # the vocabulary's words, said here too
 
 TYPE_CHECKING = False  # typing stays off the query path (start-up)
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any
 
-OPEN_STATUSES = ("importance-noted", "under-discussion", "exploring", "talks-agreed", "planned")
-"""Statuses of something not yet agreed: the note lists them as open items."""
 OPEN_FOLLOW_UPS = ("open", "unclear")
-STATUS_ORDER = (
-    "signed",
-    "agreed",
-    "to-be-renewed",
-    "existing",
-    "planned",
-    "talks-agreed",
-    "exploring",
-    "under-discussion",
-    "importance-noted",
-)
-"""Statuses strongest first: outcomes are listed in this order."""
-STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
-STATUS_LABELS = {
-    "importance-noted": "importance noted",
-    "under-discussion": "under discussion",
-    "talks-agreed": "talks agreed",
-    "to-be-renewed": "to be renewed",
-}
-KIND_LABELS = {
-    "mou": "MoU",
-    "memorandum-of-cooperation": "memorandum of cooperation",
-    "agreements-and-mous": "agreements and MoUs",
-    "action-plan": "action plan",
-}
+STATUS_RANK = {s: i for i, s in enumerate(STATUS_STRENGTH)}
 EVENT_NOUNS = {"commission-session": "session", "talks": "talks"}
 FOLLOW_UP_LABELS = {"open": "Open", "unclear": "Unclear", "fulfilled": "Fulfilled"}
 # Words a full stop does not end a sentence after ("Mr. Lukashenko").
@@ -56,15 +33,6 @@ def merge(*lists: Iterable[str]) -> list[str]:
 
 def statement(text: str, sources: list[str], **fields: Any) -> dict[str, Any]:
     return {"text": clean(text), "sources": sources, **fields}
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
-
-
-def kind_label(kind: str, quantity: str | None = None) -> str:
-    label = KIND_LABELS.get(kind, kind.replace("-", " "))
-    return f"{label} ({quantity})" if quantity else label
 
 
 def kind_noun(kind: str) -> str:
