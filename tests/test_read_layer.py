@@ -107,3 +107,16 @@ def test_the_timeline_since_keeps_what_reaches_into_the_window(conn: sqlite3.Con
     expected = [e for e in every if (event_end[e["id"]] if e["type"] == "event" else dates.span(e["date"])[1]) >= first]
     assert listing.timeline(conn, Filters.parse(conn, {"since": since})) == expected
     assert 0 < len(expected) < len(every)  # the window cuts the timeline somewhere
+
+
+def test_the_machine_formats_carry_the_fields_the_payloads_declare(conn: sqlite3.Connection) -> None:
+    from bilat import commands
+    from bilat.payloads import ListRecord, SearchHit, TimelineEntry
+    from bilat.read.search import search
+
+    assert tuple(ListRecord.__annotations__) == commands.LIST_FIELDS
+    assert tuple(SearchHit.__annotations__) == commands.SEARCH_FIELDS
+    assert tuple(TimelineEntry.__annotations__) == commands.TIMELINE_FIELDS
+    assert tuple(listing.list_agreements(conn, Filters())[0]) == commands.LIST_FIELDS
+    assert tuple(search(conn, "workers", Filters()).hits[0]) == commands.SEARCH_FIELDS
+    assert tuple(listing.timeline(conn, Filters())[0]) == commands.TIMELINE_FIELDS

@@ -25,7 +25,7 @@ from bilat.visible import json_visible, visible, writes_utf8
 
 TYPE_CHECKING = False  # typing, collections.abc and dataclasses stay off the query path (start-up)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import IO, Any
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
@@ -134,7 +134,7 @@ def spreadsheet_safe(text: str) -> str:
 
 
 def write_records(
-    records: list[dict[str, Any]],
+    records: Sequence[Mapping[str, Any]],
     fmt: str,
     columns: Sequence[Column],
     out: IO[str] | None = None,
@@ -174,7 +174,7 @@ def write_records(
         draw_table(records, columns, out, title=title, color=color)
 
 
-def shown(record: dict[str, Any], column: Column, columns: Sequence[Column], sep: str = " ") -> Any:
+def shown(record: Mapping[str, Any], column: Column, columns: Sequence[Column], sep: str = " ") -> Any:
     """A record's value as a table, plain line or Markdown shows it.
 
     A date known only by its report's publication date (`date_precision: reported`) reads `reported 2025-04-12`
@@ -218,7 +218,12 @@ def capped(text: str, limit: int) -> str:
 
 
 def draw_table(
-    records: list[dict[str, Any]], columns: Sequence[Column], out: IO[str], *, title: str | None, color: bool = True
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    out: IO[str],
+    *,
+    title: str | None,
+    color: bool = True,
 ) -> None:
     from rich import box
     from rich.table import Table
@@ -243,7 +248,7 @@ def draw_table(
         con.print(Text("(nothing matches)", style="dim"))
 
 
-def _fitting(records: list[dict[str, Any]], columns: list[Column], width: int) -> list[Column]:
+def _fitting(records: Sequence[Mapping[str, Any]], columns: list[Column], width: int) -> list[Column]:
     """The columns that fit `width`: optional ones are dropped, last first, until unwrapped ids fit beside the rest."""
 
     def needed(cols: list[Column]) -> int:

@@ -9,6 +9,7 @@ newlines and tabs, which lay the Markdown out, stay.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from bilat.render import capped, cell, color_allowed, console
@@ -208,7 +209,7 @@ def _terminal_lines(text: str) -> str:
     return "\n".join(capped(line, LINE_LIMIT) for line in lines)
 
 
-def write_summary(counts: dict[str, list[dict[str, Any]]], out: IO[str], *, color: bool = True) -> None:
+def write_summary(counts: Mapping[str, Sequence[Mapping[str, Any]]], out: IO[str], *, color: bool = True) -> None:
     """Counts with small bar charts, for a terminal."""
     from rich.table import Table
     from rich.text import Text

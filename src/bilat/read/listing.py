@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
+    from bilat.payloads import Count, ListRecord, TimelineEntry
     from bilat.read.filters import Filters
 
 SORTS = ("date", "-date", "title", "status", "kind", "id")
@@ -44,7 +45,7 @@ _ORDER = {
 
 def list_agreements(
     conn: sqlite3.Connection, filters: Filters, *, sort: str = "date", limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[ListRecord]:
     """Agreements and commitments matching `filters`, as records with stable field names."""
     where, params = filters.agreement_clause("a")
     if sort == "status":
@@ -62,7 +63,7 @@ def list_agreements(
     return _agreement_records(conn, rows)
 
 
-def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[ListRecord]:
     """Rows of `agreements` as list records; their sources, institutions and date precision in a few queries."""
     sources: dict[str, list[str]] = {}
     institutions: dict[str, list[str]] = {}
@@ -122,7 +123,7 @@ def date_precision(date: str | None, last_step: tuple[str, str, str] | None) -> 
 # ---------------------------------------------------------------- summary
 
 
-def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[Count]]:
     """Counts of the matching agreements by country, status, sector, kind and year."""
     where, params = filters.agreement_clause("a")
     base = f"(select a.* from agreements a where {where})"
@@ -142,7 +143,7 @@ def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[s
         "year": f"""select coalesce(substr(a.date, 1, 4), 'undated') as key, null as label, count(*) as count
                     from {base} a group by 1 order by 1""",
     }
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[Count]] = {}
     for name, sql in queries.items():
         out[name] = [
             {"key": r["key"], "label": r["label"] or r["key"], "count": r["count"]} for r in conn.execute(sql, params)
@@ -160,7 +161,7 @@ def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[dict[s
 # ---------------------------------------------------------------- timeline
 
 
-def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = None) -> list[dict[str, Any]]:
+def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = None) -> list[TimelineEntry]:
     """Engagements and status changes in date order."""
     a_where, a_params = filters.agreement_clause("a", dates=False)  # a status change is dated by its own date
     e_where, e_params = filters.event_clause("e")

@@ -134,8 +134,10 @@ def event(conn: sqlite3.Connection, numbers: SourceNumbers, event_id: str) -> di
     }
 
 
-def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: str) -> dict[str, Any]:
-    row = conn.execute("select * from agreements where id = ?", (agreement_id,)).fetchone()
+def _status_history(
+    conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """An agreement's status steps in order, each with its evidence, and the engagements they were taken at."""
     steps = []
     event_ids: list[str] = []
     for s in conn.execute(
@@ -157,6 +159,12 @@ def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: st
         )
         if s["event_id"] and s["event_id"] not in event_ids:
             event_ids.append(s["event_id"])
+    return steps, event_ids
+
+
+def agreement(conn: sqlite3.Connection, numbers: SourceNumbers, agreement_id: str) -> dict[str, Any]:
+    row = conn.execute("select * from agreements where id = ?", (agreement_id,)).fetchone()
+    steps, event_ids = _status_history(conn, numbers, agreement_id)
     figures = [
         {
             "value": f["value"],
@@ -283,70 +291,89 @@ def discrepancy(conn: sqlite3.Connection, numbers: SourceNumbers, row: sqlite3.R
     }
 
 
-def show(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
-    """Any record in full, with `sources`: the numbered list its evidence points into."""
-    kind = record_type(conn, record_id)
-    numbers = SourceNumbers(conn)
-    if kind == "agreement":
-        out = agreement(conn, numbers, record_id)
-    elif kind == "event":
-        out = event(conn, numbers, record_id)
-        out["agreements"] = [
-            {"id": r[0], "title": r[1], "status": r[2]}
+def _event_in_full(conn: sqlite3.Connection, numbers: SourceNumbers, record_id: str) -> dict[str, Any]:
+    out = event(conn, numbers, record_id)
+    out["agreements"] = [
+        {"id": r[0], "title": r[1], "status": r[2]}
+        for r in conn.execute(
+            "select distinct a.id, a.title, s.status from status_steps s join agreements a on a.id = s.agreement_id "
+            "where s.event_id = ? order by a.id",
+            (record_id,),
+        )
+    ]
+    out["follow_ups"] = [
+        follow_up(conn, numbers, r[0])
+        for r in conn.execute("select id from follow_ups where event_id = ? order by rowid", (record_id,))
+    ]
+    out["discrepancies"] = discrepancies_about(conn, numbers, [record_id])
+    return out
+
+
+def _person_in_full(conn: sqlite3.Connection, numbers: SourceNumbers, record_id: str) -> dict[str, Any]:
+    return {
+        "type": "person",
+        **person(conn, numbers, record_id),
+        "events": [
+            {"id": r[0], "title": r[1], "date": r[2], "role": r[3]}
             for r in conn.execute(
-                "select distinct a.id, a.title, s.status from status_steps s join agreements a on a.id = s.agreement_id "
-                "where s.event_id = ? order by a.id",
+                "select e.id, e.title, e.date, p.role from event_participants p join events e on e.id = p.event_id "
+                "where p.person_id = ? order by e.date_start",
                 (record_id,),
             )
-        ]
-        out["follow_ups"] = [
-            follow_up(conn, numbers, r[0])
-            for r in conn.execute("select id from follow_ups where event_id = ? order by rowid", (record_id,))
-        ]
-        out["discrepancies"] = discrepancies_about(conn, numbers, [record_id])
-    elif kind == "follow_up":
-        out = follow_up(conn, numbers, record_id)
-    elif kind == "person":
-        out = {
-            "type": "person",
-            **person(conn, numbers, record_id),
-            "events": [
-                {"id": r[0], "title": r[1], "date": r[2], "role": r[3]}
-                for r in conn.execute(
-                    "select e.id, e.title, e.date, p.role from event_participants p join events e on e.id = p.event_id "
-                    "where p.person_id = ? order by e.date_start",
-                    (record_id,),
-                )
-            ],
-            "discrepancies": discrepancies_about(conn, numbers, [record_id]),
-            "evidence": evidence_of(conn, numbers, record_id, ""),
-        }
-    elif kind == "organisation":
-        row = conn.execute("select * from organisations where id = ?", (record_id,)).fetchone()
-        out = {
-            "type": "organisation",
-            "id": row["id"],
-            "name": row["name"],
-            "aliases": json.loads(row["aliases"]),
-            "country": row["country"],
-            "evidence": evidence_of(conn, numbers, record_id, ""),
-        }
-    elif kind == "source":
-        row = conn.execute("select * from sources where id = ?", (record_id,)).fetchone()
-        numbers.cite(record_id)
-        out = {
-            "type": "source",
-            "id": row["id"],
-            "outlet": row["outlet"],
-            "published": row["published"],
-            "dateline": row["dateline"],
-            "kind": row["kind"],
-            "reference": row["file"],
-            "notes": row["notes"],
-            "text": row["text"],
-        }
-    else:
-        row = conn.execute("select * from discrepancies where id = ?", (record_id,)).fetchone()
-        out = {"type": "discrepancy", **discrepancy(conn, numbers, row)}
+        ],
+        "discrepancies": discrepancies_about(conn, numbers, [record_id]),
+        "evidence": evidence_of(conn, numbers, record_id, ""),
+    }
+
+
+def _organisation(conn: sqlite3.Connection, numbers: SourceNumbers, record_id: str) -> dict[str, Any]:
+    row = conn.execute("select * from organisations where id = ?", (record_id,)).fetchone()
+    return {
+        "type": "organisation",
+        "id": row["id"],
+        "name": row["name"],
+        "aliases": json.loads(row["aliases"]),
+        "country": row["country"],
+        "evidence": evidence_of(conn, numbers, record_id, ""),
+    }
+
+
+def _source(conn: sqlite3.Connection, numbers: SourceNumbers, record_id: str) -> dict[str, Any]:
+    row = conn.execute("select * from sources where id = ?", (record_id,)).fetchone()
+    numbers.cite(record_id)
+    return {
+        "type": "source",
+        "id": row["id"],
+        "outlet": row["outlet"],
+        "published": row["published"],
+        "dateline": row["dateline"],
+        "kind": row["kind"],
+        "reference": row["file"],
+        "notes": row["notes"],
+        "text": row["text"],
+    }
+
+
+def _discrepancy(conn: sqlite3.Connection, numbers: SourceNumbers, record_id: str) -> dict[str, Any]:
+    row = conn.execute("select * from discrepancies where id = ?", (record_id,)).fetchone()
+    return {"type": "discrepancy", **discrepancy(conn, numbers, row)}
+
+
+_IN_FULL = {
+    "agreement": agreement,
+    "event": _event_in_full,
+    "follow_up": follow_up,
+    "person": _person_in_full,
+    "organisation": _organisation,
+    "source": _source,
+    "discrepancy": _discrepancy,
+}
+"""How `show` reads each type of record (`bilat.read.names` says which type an id is)."""
+
+
+def show(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
+    """Any record in full, with `sources`: the numbered list its evidence points into."""
+    numbers = SourceNumbers(conn)
+    out = _IN_FULL[record_type(conn, record_id)](conn, numbers, record_id)
     out["sources"] = numbers.listing()
     return out

@@ -17,6 +17,7 @@ TYPE_CHECKING = False  # typing stays off the query path (start-up)
 if TYPE_CHECKING:
     from typing import Any
 
+    from bilat.payloads import SearchHit
     from bilat.read.filters import Filters
 
 
@@ -32,7 +33,7 @@ class SearchResult:
 
     def __init__(
         self,
-        hits: list[dict[str, Any]],
+        hits: list[SearchHit],
         query: str,
         reinterpreted: bool,
         matches: int | None = None,
@@ -131,7 +132,7 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
 
 def _run_search(
     conn: sqlite3.Connection, query: str, filters: Filters, limit: int | None
-) -> tuple[list[dict[str, Any]], int | None, int | None]:
+) -> tuple[list[SearchHit], int | None, int | None]:
     """The hits, and (when capped) how many records matched and how many were ranked."""
     matches = ranked = None
     newest: list[Any] = []
@@ -163,33 +164,36 @@ def _run_search(
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
-    hits = []
-    for row in conn.execute(sql, params):
-        hit = {
-            "type": row["record_type"],
-            "id": row["record_id"],
-            "title": row["title"],
-            "date": None,
-            "date_precision": None,
-            "status": None,
-            "snippet": row["snippet"],
-            "score": round(row["score"], 4),
-        }
-        if row["record_type"] == "agreement":
-            a = conn.execute("select date, status from agreements where id = ?", (row["record_id"],)).fetchone()
-            hit["date"], hit["status"] = a["date"], a["status"]
-            step = conn.execute(
-                "select s.date, e.date, e.date_precision from status_steps s left join events e on e.id = s.event_id "
-                "where s.agreement_id = ? and s.date is not null order by s.seq desc limit 1",
-                (row["record_id"],),
-            ).fetchone()
-            hit["date_precision"] = date_precision(a["date"], tuple(step) if step else None)
-        elif row["record_type"] == "event":
-            e = conn.execute("select date, date_precision from events where id = ?", (row["record_id"],)).fetchone()
-            hit["date"], hit["date_precision"] = e["date"], e["date_precision"]
-        else:
-            f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
-            hit["date"], hit["status"] = f["due"], f["status"]
-            hit["date_precision"] = dates.precision(f["due"])
-        hits.append(hit)
+    hits = [_dated(conn, row) for row in conn.execute(sql, params)]
     return hits, matches, ranked
+
+
+def _dated(conn: sqlite3.Connection, row: sqlite3.Row) -> SearchHit:
+    """A hit with the date (at its precision) and status of the record it is."""
+    hit: SearchHit = {
+        "type": row["record_type"],
+        "id": row["record_id"],
+        "title": row["title"],
+        "date": None,
+        "date_precision": None,
+        "status": None,
+        "snippet": row["snippet"],
+        "score": round(row["score"], 4),
+    }
+    if row["record_type"] == "agreement":
+        a = conn.execute("select date, status from agreements where id = ?", (row["record_id"],)).fetchone()
+        hit["date"], hit["status"] = a["date"], a["status"]
+        step = conn.execute(
+            "select s.date, e.date, e.date_precision from status_steps s left join events e on e.id = s.event_id "
+            "where s.agreement_id = ? and s.date is not null order by s.seq desc limit 1",
+            (row["record_id"],),
+        ).fetchone()
+        hit["date_precision"] = date_precision(a["date"], tuple(step) if step else None)
+    elif row["record_type"] == "event":
+        e = conn.execute("select date, date_precision from events where id = ?", (row["record_id"],)).fetchone()
+        hit["date"], hit["date_precision"] = e["date"], e["date_precision"]
+    else:
+        f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
+        hit["date"], hit["status"] = f["due"], f["status"]
+        hit["date_precision"] = dates.precision(f["due"])
+    return hit
