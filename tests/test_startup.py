@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bilat.cli_spec import Values
+from bilat.layout import cache_folder
 from bilat.run_context import Run
-from bilat.store import cache_folder
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

@@ -42,12 +42,23 @@ import yaml
 from pydantic import ValidationError
 
 from bilat import __version__
+from bilat.build.schema import (
+    DB_SCHEMA_VERSION,
+    FTS_COLUMNS,
+    RECORD_TABLES,
+    TABLE_OF_TYPE,
+    TABLES,
+    create_indexes,
+    create_schema,
+    insert_sql,
+    search_text,
+)
+from bilat.layout import Snapshot, connect_readonly, data_file_path, fingerprint, sources_folder
 from bilat.load import display_name, read_documents
 from bilat.model import Dataset, Evidence
 from bilat.ownership import APPLICATION_ID
 from bilat.problems import InvalidDataError, Problem
 from bilat.source_files import SourceFileError, read_source
-from bilat.store import DB_SCHEMA_VERSION, connect_readonly, data_files, fingerprint, sources_folder
 from bilat.validate import SECTIONS, Checker, check_dataset, normalise
 
 Progress = Callable[[str], None]
@@ -97,282 +108,6 @@ _SQL_END = (
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-# ---------------------------------------------------------------- schema
-
-# Columns per table, in insert order; the first column of a table with a primary key is that key.
-# Entity tables carry `data_file`: the YAML file (relative to the data folder) the record comes from.
-_TABLES: dict[str, tuple[tuple[tuple[str, str], ...], str | None]] = {
-    "sources": (
-        (
-            ("id", "TEXT"),
-            ("outlet", "TEXT"),
-            ("published", "TEXT"),
-            ("dateline", "TEXT"),
-            ("kind", "TEXT"),
-            ("file", "TEXT"),
-            ("notes", "TEXT"),
-            ("text", "TEXT"),
-            ("data_file", "TEXT"),
-        ),
-        "id",
-    ),
-    "people": (
-        (
-            ("id", "TEXT"),
-            ("name", "TEXT"),
-            ("country", "TEXT"),
-            ("aliases", "TEXT"),
-            ("data_file", "TEXT"),
-            ("search_names", "TEXT"),  # the name and every alias, as search finds them
-        ),
-        "id",
-    ),
-    "person_aliases": ((("person_id", "TEXT"), ("alias", "TEXT")), None),
-    "person_roles": (
-        (("person_id", "TEXT"), ("seq", "INTEGER"), ("title", "TEXT"), ("organisation_id", "TEXT"), ("as_of", "TEXT")),
-        None,
-    ),
-    "organisations": (
-        (
-            ("id", "TEXT"),
-            ("name", "TEXT"),
-            ("country", "TEXT"),
-            ("aliases", "TEXT"),
-            ("data_file", "TEXT"),
-            ("search_names", "TEXT"),
-        ),
-        "id",
-    ),
-    "events": (
-        (
-            ("id", "TEXT"),
-            ("title", "TEXT"),
-            ("kind", "TEXT"),
-            ("date", "TEXT"),
-            ("date_precision", "TEXT"),
-            ("date_start", "TEXT"),
-            ("date_end", "TEXT"),
-            ("date_derivation", "TEXT"),
-            ("place", "TEXT"),
-            ("summary", "TEXT"),
-            ("part_of", "TEXT"),
-            ("countries", "TEXT"),
-            ("data_file", "TEXT"),
-        ),
-        "id",
-    ),
-    "event_countries": ((("event_id", "TEXT"), ("country", "TEXT"), ("date_start", "TEXT")), None),
-    "event_participants": ((("event_id", "TEXT"), ("seq", "INTEGER"), ("person_id", "TEXT"), ("role", "TEXT")), None),
-    "event_organisations": ((("event_id", "TEXT"), ("organisation_id", "TEXT")), None),
-    "agreements": (
-        (
-            ("id", "TEXT"),
-            ("title", "TEXT"),
-            ("kind", "TEXT"),
-            ("quantity", "TEXT"),
-            ("summary", "TEXT"),
-            ("status", "TEXT"),
-            ("date", "TEXT"),
-            ("date_start", "TEXT"),
-            ("date_end", "TEXT"),
-            ("first_date", "TEXT"),
-            ("parties", "TEXT"),
-            ("sectors", "TEXT"),
-            ("institutions", "TEXT"),
-            ("figures", "TEXT"),
-            ("data_file", "TEXT"),
-        ),
-        "id",
-    ),
-    "agreement_parties": ((("agreement_id", "TEXT"), ("country", "TEXT")), None),
-    "agreement_sectors": ((("agreement_id", "TEXT"), ("sector", "TEXT")), None),
-    "agreement_institutions": ((("agreement_id", "TEXT"), ("organisation_id", "TEXT")), None),
-    "figures": ((("agreement_id", "TEXT"), ("seq", "INTEGER"), ("value", "INTEGER"), ("unit", "TEXT")), None),
-    "status_steps": (
-        (
-            ("agreement_id", "TEXT"),
-            ("seq", "INTEGER"),
-            ("status", "TEXT"),
-            ("date", "TEXT"),
-            ("event_id", "TEXT"),
-            ("note", "TEXT"),
-            ("date_start", "TEXT"),
-            ("dated_by_event", "INTEGER"),
-        ),
-        None,
-    ),
-    "follow_ups": (
-        (
-            ("id", "TEXT"),
-            ("description", "TEXT"),
-            ("due", "TEXT"),
-            ("place", "TEXT"),
-            ("event_id", "TEXT"),
-            ("status", "TEXT"),
-            ("outcome", "TEXT"),
-            ("agreements", "TEXT"),
-            ("data_file", "TEXT"),
-        ),
-        "id",
-    ),
-    "follow_up_agreements": ((("follow_up_id", "TEXT"), ("agreement_id", "TEXT")), None),
-    "discrepancies": (
-        (("id", "TEXT"), ("subject", "TEXT"), ("field", "TEXT"), ("note", "TEXT"), ("data_file", "TEXT")),
-        "id",
-    ),
-    "readings": (
-        (("discrepancy_id", "TEXT"), ("seq", "INTEGER"), ("value", "TEXT"), ("source_id", "TEXT"), ("quote", "TEXT")),
-        None,
-    ),
-    "evidence": (
-        (
-            ("record_type", "TEXT"),
-            ("record_id", "TEXT"),
-            ("part", "TEXT"),
-            ("seq", "INTEGER"),
-            ("source_id", "TEXT"),
-            ("quote", "TEXT"),
-        ),
-        None,
-    ),
-    "countries": (
-        (("code", "TEXT"), ("alpha3", "TEXT"), ("name", "TEXT"), ("official_name", "TEXT"), ("demonym", "TEXT")),
-        "code",
-    ),
-    # One row per searchable record (in date order); the text it is found by is the view search_text.
-    "search_index": ((("record_type", "TEXT"), ("record_id", "TEXT"), ("date_start", "TEXT"), ("title", "TEXT")), None),
-    "_meta": ((("key", "TEXT"), ("value", "TEXT")), "key"),
-    # What the database was built from: for the incremental rebuild.
-    "_data_files": ((("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("ctime_ns", "INTEGER")), "name"),
-    "_source_files": (
-        (("name", "TEXT"), ("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("ctime_ns", "INTEGER")),
-        "name",
-    ),
-}
-
-# Entity table -> the child tables whose rows belong to its records (by that column).
-_CHILDREN: dict[str, list[tuple[str, str]]] = {
-    "sources": [],
-    "people": [("person_aliases", "person_id"), ("person_roles", "person_id"), ("evidence", "record_id")],
-    "organisations": [("evidence", "record_id")],
-    "events": [
-        ("event_countries", "event_id"),
-        ("event_participants", "event_id"),
-        ("event_organisations", "event_id"),
-        ("evidence", "record_id"),
-    ],
-    "agreements": [
-        ("agreement_parties", "agreement_id"),
-        ("agreement_sectors", "agreement_id"),
-        ("agreement_institutions", "agreement_id"),
-        ("figures", "agreement_id"),
-        ("status_steps", "agreement_id"),
-        ("evidence", "record_id"),
-    ],
-    "follow_ups": [("follow_up_agreements", "follow_up_id"), ("evidence", "record_id")],
-    "discrepancies": [("readings", "discrepancy_id")],
-}
-_RECORD_TABLES = {
-    "person": "people",
-    "organisation": "organisations",
-    "event": "events",
-    "agreement": "agreements",
-    "follow_up": "follow_ups",
-}
-
-_INDEXES: list[tuple[str, list[str]]] = [
-    ("agreement_parties", ["country", "agreement_id"]),
-    ("agreement_parties", ["agreement_id"]),
-    ("agreement_sectors", ["sector", "agreement_id"]),
-    ("agreement_sectors", ["agreement_id"]),
-    ("agreement_institutions", ["agreement_id"]),
-    ("agreement_institutions", ["organisation_id"]),
-    ("agreements", ["status"]),
-    ("agreements", ["kind"]),
-    ("agreements", ["date_start"]),
-    ("agreements", ["date_end"]),
-    # The orders of `bilat list` (query._ORDER): the first rows of an unfiltered list without sorting them all.
-    ("agreements", ["date_start is null", "date_start", "id"]),
-    ("agreements", ["date_end is null", "date_end desc", "id"]),
-    ("status_steps", ["agreement_id", "seq"]),
-    ("status_steps", ["event_id"]),
-    ("events", ["date_start"]),
-    ("events", ["part_of"]),
-    ("event_countries", ["country", "date_start", "event_id"]),
-    ("event_countries", ["event_id"]),
-    ("event_participants", ["event_id"]),
-    ("event_participants", ["person_id"]),
-    ("event_organisations", ["event_id"]),
-    ("event_organisations", ["organisation_id"]),
-    ("person_aliases", ["person_id"]),
-    ("person_roles", ["person_id"]),
-    ("person_roles", ["organisation_id"]),
-    ("figures", ["agreement_id"]),
-    ("follow_ups", ["event_id"]),
-    ("follow_up_agreements", ["agreement_id"]),
-    ("follow_up_agreements", ["follow_up_id"]),
-    ("readings", ["discrepancy_id"]),
-    ("readings", ["source_id"]),
-    ("evidence", ["record_id"]),
-    ("evidence", ["source_id"]),
-    ("search_index", ["record_id"]),
-    *((table, ["data_file"]) for table in _CHILDREN),
-]
-
-_VIEWS = {
-    # One row per agreement with its parties, sectors and current status: the table to start ad-hoc SQL from.
-    "agreement_overview": """
-        select a.id, a.title, a.kind, a.status, a.date, a.first_date,
-               (select group_concat(country, ';') from agreement_parties p where p.agreement_id = a.id) as parties,
-               (select group_concat(sector, ';') from agreement_sectors s where s.agreement_id = a.id) as sectors,
-               (select group_concat(value || ' ' || unit, ';') from figures f where f.agreement_id = a.id)
-                 as figures,
-               (select count(distinct source_id) from evidence e where e.record_id = a.id) as sources,
-               a.summary
-        from agreements a""",
-    # Engagements and status changes in date order.
-    "timeline": """
-        select e.date_start as sort_date, e.date, e.date_precision, 'event' as entry_type, e.id as record_id,
-               e.kind, e.title, e.place, e.countries, null as status
-        from events e
-        union all
-        select s.date_start, s.date, null, 'status', s.agreement_id, a.kind, a.title, null, a.parties, s.status
-        from status_steps s join agreements a on a.id = s.agreement_id
-        where s.date is not null""",
-    # Every quote with the source it comes from.
-    "evidence_with_source": """
-        select e.record_type, e.record_id, e.part, e.quote, s.id as source_id, s.outlet, s.published, s.file
-        from evidence e join sources s on s.id = e.source_id""",
-}
-
-FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
-_FTS_DDL = (
-    "create virtual table search_index_fts using fts5 (title, summary, evidence, names, places, "
-    "tokenize='porter unicode61 remove_diacritics 2', content='search_text', content_rowid='key')"
-)
-
-
-def _create_schema(conn: sqlite3.Connection) -> None:
-    for table, (columns, pk) in _TABLES.items():
-        cols = ", ".join(f"[{name}] {kind}" + (" PRIMARY KEY" if name == pk else "") for name, kind in columns)
-        conn.execute(f"create table [{table}] ({cols})")
-    conn.execute(_FTS_DDL)
-    for name, sql in _VIEWS.items():
-        conn.execute(f"create view {name} as {sql}")
-
-
-def _create_indexes(conn: sqlite3.Connection) -> None:
-    for table, columns in _INDEXES:
-        words = "_".join(re.sub(r"\W+", "_", c) for c in columns)
-        name = f"idx_{table}_{words}"
-        conn.execute(f"create index if not exists {name} on [{table}] ({', '.join(columns)})")
-
-
-def _insert_sql(table: str, verb: str = "insert") -> str:
-    columns = _TABLES[table][0]
-    return f"{verb} into [{table}] values ({', '.join('?' * len(columns))})"
 
 
 # ---------------------------------------------------------------- reading (in worker processes)
@@ -692,44 +427,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-# ---------------------------------------------------------------- what the database is built from
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    yaml: dict[str, tuple[int, int, int]]  # data file name -> (size, mtime_ns, ctime_ns)
-    sources: dict[str, tuple[int, int, int]]  # source text name -> (size, mtime_ns, ctime_ns)
-
-    @classmethod
-    def take(cls, data: Path) -> _Snapshot:
-        files = {_name(data, p): _stat(p) for p in data_files(data)}
-        folder = sources_folder(data)
-        texts: dict[str, tuple[int, int, int]] = {}
-        if folder.is_dir():
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    texts[entry.name] = _stat(Path(entry.path))
-        return cls(files, texts)
-
-
-def _name(data: Path, path: Path) -> str:
-    """A data file's name as stored in `data_file`: relative to the data folder."""
-    return path.relative_to(data).as_posix() if data.is_dir() else path.name
-
-
-def _path(data: Path, name: str) -> Path:
-    return data / name if data.is_dir() else data
-
-
-def _stat(path: Path) -> tuple[int, int, int]:
-    """Size, mtime and ctime: the ctime catches an edit that puts the mtime back (see store.fingerprint)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return (-1, -1, -1)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
 # ---------------------------------------------------------------- build
 
 
@@ -775,8 +472,8 @@ def build(
 
 def _build_once(data: Path, db_path: Path, progress: Progress | None, guard: Callable[[], None] | None) -> BuildReport:
     started = time.perf_counter()
-    fp = fingerprint(data)  # taken before reading, so an edit during the build leaves the result stale
-    snapshot = _Snapshot.take(data)
+    snapshot = Snapshot.take(data)  # taken before reading, so an edit during the build leaves the result stale
+    fp = snapshot.fingerprint()
     report = _Reporter(progress)
     if not data.exists() or not snapshot.yaml:
         raise InvalidDataError(check_dataset(data))
@@ -840,20 +537,20 @@ def _pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("pragma temp_store = file")  # the search text is gathered in a temp table: on disk, not in RAM
 
 
-def _full(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, report: _Reporter, fp: str) -> dict[str, int]:
-    _create_schema(conn)
+def _full(conn: sqlite3.Connection, data: Path, snapshot: Snapshot, report: _Reporter, fp: str) -> dict[str, int]:
+    create_schema(conn)
     names = list(snapshot.yaml)
     offending: set[str] = set()
     pending: list[tuple[str, str, str]] = []
     records = rows = 0
     report(f"reading {len(names)} file{'s' * (len(names) != 1)}", phase=True)
-    for n, result in enumerate(_read_files(data, names, [_path(data, name) for name in names]), 1):
+    for n, result in enumerate(_read_files(data, names, [data_file_path(data, name) for name in names]), 1):
         rows += _insert(conn, result, offending)
         records += result.records
         pending += [(source, quote, result.name) for source, quote in result.pending_quotes]
         report(f"{records:,} records read, {rows:,} rows written ({n}/{len(names)} files)")
     report(f"{records:,} records read, {rows:,} rows written; indexing", phase=True)
-    _create_indexes(conn)
+    create_indexes(conn)
     report("checking references and quotes", phase=True)
     offending |= _check(conn, pending)
     if offending:
@@ -873,10 +570,10 @@ def _insert(conn: sqlite3.Connection, result: _FileRows, offending: set[str]) ->
         return 0
     written = 0
     for table, rows in result.rows.items():
-        if _TABLES[table][1] is None:
-            conn.executemany(_insert_sql(table), rows)
+        if TABLES[table].key is None:
+            conn.executemany(insert_sql(table), rows)
         else:
-            inserted = conn.executemany(_insert_sql(table, "insert or ignore"), rows).rowcount
+            inserted = conn.executemany(insert_sql(table, "insert or ignore"), rows).rowcount
             if inserted != len(rows):  # the same id twice: find every file that has it
                 offending.add(result.name)
                 for row in rows:
@@ -892,7 +589,7 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables}
 
 
-def _finish(conn: sqlite3.Connection, data: Path, snapshot: _Snapshot, fp: str) -> None:
+def _finish(conn: sqlite3.Connection, data: Path, snapshot: Snapshot, fp: str) -> None:
     conn.execute("delete from _data_files")
     conn.executemany("insert into _data_files values (?, ?, ?, ?)", [(n, *st) for n, st in snapshot.yaml.items()])
     conn.execute("delete from _source_files")
@@ -931,10 +628,10 @@ _DANGLING = [
     *(
         f"""select r.data_file from evidence x join {table} r on r.id = x.record_id
             where x.record_type = '{kind}' and x.source_id not in (select id from sources)"""
-        for kind, table in _RECORD_TABLES.items()
+        for kind, table in TABLE_OF_TYPE.items()
     ),
 ]
-_ALL_IDS = " union all ".join(f"select id, data_file from {t}" for t in _CHILDREN)
+_ALL_IDS = " union all ".join(f"select id, data_file from {t}" for t in RECORD_TABLES)
 
 
 def _check(conn: sqlite3.Connection, pending: list[tuple[str, str, str]]) -> set[str]:
@@ -976,11 +673,11 @@ def _problems(conn: sqlite3.Connection, data: Path, offending: set[str], fp: str
             for row in conn.execute(f"select id, data_file{extra} from [{section}]"):
                 if row[1] in offending:
                     continue
-                checker.ids[row[0]] = (section, display_name(_path(data, row[1])))
+                checker.ids[row[0]] = (section, display_name(data_file_path(data, row[1])))
                 checker.by_section[section].add(row[0])
                 if section == "sources":
                     checker.source_files[row[0]] = row[2]
-        for path in sorted(_path(data, name) for name in offending):
+        for path in sorted(data_file_path(data, name) for name in offending):
             for doc in read_documents(path):
                 checker.add(doc)
         problems = checker.finish()
@@ -1015,7 +712,7 @@ def _update_countries(conn: sqlite3.Connection) -> None:
     conn.executemany("delete from countries where code = ?", [(c,) for c in sorted(have - used)])
     rows = country_rows(sorted(used - have))
     conn.executemany(
-        _insert_sql("countries"),
+        insert_sql("countries"),
         [(r["code"], r["alpha3"], r["name"], r["official_name"], r["demonym"]) for r in rows],
     )
 
@@ -1045,75 +742,6 @@ def _derive(conn: sqlite3.Connection, agreements: str | None) -> None:
     )
 
 
-def _words(*parts: str) -> str:
-    """SQL for the non-empty `parts` joined with spaces (NULL when all are empty)."""
-    return "nullif(trim(" + " || ' ' || ".join(f"coalesce({p}, '')" for p in parts) + "), '')"
-
-
-def _names(alias: str) -> str:
-    """A person's or an organisation's name and every alias, as SQL."""
-    return f"{alias}.search_names"
-
-
-_COUNTRY_NAMES = "c.name || ' ' || c.code || ' ' || coalesce(c.alpha3, '') || ' ' || coalesce(c.demonym, '')"
-_EVIDENCE_OF = "(select group_concat(quote, ' ') from evidence e where e.record_id = {id})"
-_AGREEMENT_NAMES = _words(
-    f"""(select group_concat({_names("o")}, ' ') from agreement_institutions i
-         join organisations o on o.id = i.organisation_id where i.agreement_id = a.id)""",
-    f"""(select group_concat({_names("p")}, ' ') from status_steps st join event_participants x
-         on x.event_id = st.event_id join people p on p.id = x.person_id where st.agreement_id = a.id)""",
-    f"""(select group_concat({_COUNTRY_NAMES}, ' ') from agreement_parties x join countries c on c.code = x.country
-         where x.agreement_id = a.id)""",
-)
-_EVENT_NAMES = _words(
-    f"""(select group_concat({_names("p")}, ' ') from event_participants x join people p on p.id = x.person_id
-         where x.event_id = ev.id)""",
-    f"""(select group_concat({_names("o")}, ' ') from event_organisations x join organisations o
-         on o.id = x.organisation_id where x.event_id = ev.id)""",
-    f"""(select group_concat({_COUNTRY_NAMES}, ' ') from event_countries x join countries c on c.code = x.country
-         where x.event_id = ev.id)""",
-)
-# What each kind of searchable record is found by: its own words, and the names and places it involves.
-_SEARCH_TEXT: dict[str, tuple[str, str, tuple[str, str, str, str]]] = {
-    # record_type -> (table, alias, (summary, evidence, names, places))
-    "agreement": (
-        "agreements a",
-        "a",
-        (
-            "a.summary",
-            _EVIDENCE_OF.format(id="a.id"),
-            _AGREEMENT_NAMES,
-            """(select group_concat(ev.place, ' ') from status_steps st join events ev on ev.id = st.event_id
-                where st.agreement_id = a.id)""",
-        ),
-    ),
-    "event": ("events ev", "ev", ("ev.summary", _EVIDENCE_OF.format(id="ev.id"), _EVENT_NAMES, "ev.place")),
-    "follow_up": ("follow_ups f", "f", ("f.outcome", _EVIDENCE_OF.format(id="f.id"), "null", "f.place")),
-}
-
-
-def _search_text(*, by_record: bool, after: str = "", only: str = "") -> str:
-    """SQL for (key, record_type, record_id, title, summary, evidence, names, places) of every searchable record.
-
-    by_record=False drives from search_index (a lookup by key: the view FTS5 reads for snippets), for the
-    records whose ids the SQL `only` gives if given; by_record=True from the records' tables, for the keys
-    above `after` (a full pass: their rows in storage order, far fewer page reads).
-    """
-    arms = []
-    for kind, (table, alias, text) in _SEARCH_TEXT.items():
-        named = ", ".join(f"{expr} as {name}" for expr, name in zip(text, FTS_COLUMNS[1:], strict=True))
-        columns = f"s.rowid as key, s.record_type, s.record_id, s.title, {named}"
-        if by_record:
-            source = f"{table} cross join search_index s on s.record_id = {alias}.id and s.record_type = '{kind}'"
-            arms.append(f"select {columns} from {source} where s.rowid > {after}")
-        else:
-            where = f"s.record_type = '{kind}'" + (f" and s.record_id in ({only})" if only else "")
-            arms.append(f"select {columns} from search_index s join {table} on {alias}.id = s.record_id where {where}")
-    return " union all ".join(arms)
-
-
-# The text FTS5 indexes (external content: it is not stored twice) and shows in snippets.
-_VIEWS["search_text"] = _search_text(by_record=False)
 _SEARCH_ROWS = """
     select 'agreement' as record_type, a.id as record_id, a.date_start, a.title from agreements a {only_a}
     union all
@@ -1143,7 +771,7 @@ def _index_search(conn: sqlite3.Connection, selected: str | None) -> None:
     cols = ", ".join(FTS_COLUMNS)
     conn.execute(f"create temp table search_rows (key integer primary key, {cols})")
     conn.execute(
-        f"insert into temp.search_rows select key, {cols} from ({_search_text(by_record=True, after='?')})",
+        f"insert into temp.search_rows select key, {cols} from ({search_text(by_record=True, after='?')})",
         (first, first, first),
     )
     conn.execute(f"insert into search_index_fts (rowid, {cols}) select key, {cols} from temp.search_rows order by key")
@@ -1156,7 +784,7 @@ def _unindex_search(conn: sqlite3.Connection, selected: str) -> None:
     cols = ", ".join(FTS_COLUMNS)
     conn.execute(
         f"insert into search_index_fts (search_index_fts, rowid, {cols}) "
-        f"select 'delete', key, {cols} from ({_search_text(by_record=False, only=selected)})"
+        f"select 'delete', key, {cols} from ({search_text(by_record=False, only=selected)})"
     )
     conn.execute(f"delete from search_index where record_id in ({selected})")
 
@@ -1170,7 +798,7 @@ class _Plan:
     removed: list[str]
 
 
-def _incremental_plan(data: Path, db_path: Path, snapshot: _Snapshot) -> _Plan | None:
+def _incremental_plan(data: Path, db_path: Path, snapshot: Snapshot) -> _Plan | None:
     """What to redo from the last good database, or None when a full build is due."""
     try:
         conn = connect_readonly(db_path)  # quotes the path: a '#' or '?' in it must not end the file name
@@ -1207,7 +835,7 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
     conn.executemany("insert into touched_files values (?)", [(n,) for n in touched])
     # The ids the touched files held before: records elsewhere that point at them must be looked at again.
     conn.execute("create temp table touched_ids (id text primary key)")
-    for table in _CHILDREN:
+    for table in RECORD_TABLES:
         conn.execute(
             f"insert or ignore into touched_ids select id from [{table}] "
             "where data_file in (select name from touched_files)"
@@ -1218,7 +846,8 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
     conn.execute(f"insert or ignore into affected {_affected_sql()}")
     _unindex_search(conn, "select id from temp.affected")
     # Out with the old rows.
-    for table, children in _CHILDREN.items():
+    for table in RECORD_TABLES:
+        children = TABLES[table].children
         old = f"select id from [{table}] where data_file in (select name from touched_files)"
         for child, key in children:
             conn.execute(f"delete from [{child}] where {key} in ({old})")
@@ -1227,10 +856,10 @@ def _incremental(conn: sqlite3.Connection, data: Path, plan: _Plan, report: _Rep
     offending: set[str] = set()
     pending: list[tuple[str, str, str]] = []
     report(f"reading {len(plan.changed)} changed file{'s' * (len(plan.changed) != 1)}", phase=True)
-    for result in _read_files(data, plan.changed, [_path(data, name) for name in plan.changed]):
+    for result in _read_files(data, plan.changed, [data_file_path(data, name) for name in plan.changed]):
         _insert(conn, result, offending)
         pending += [(source, quote, result.name) for source, quote in result.pending_quotes]
-        for table in _CHILDREN:
+        for table in RECORD_TABLES:
             rows = result.rows.get(table, ())
             conn.executemany("insert or ignore into touched_ids values (?)", [(r[0],) for r in rows])
     # The new records too.  Nothing else can depend on a new id: it would have dangled in the last good build,
