@@ -27,7 +27,7 @@ from bilat.problems import DatabaseError, InvalidDataError, UsageError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from bilat.compile import BuildReport
+    from bilat.build.full import BuildReport
 
 Warn = Callable[[str], None]
 
@@ -317,7 +317,7 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
             if known := failed_build.read(store.db, fp):
                 raise known  # another process found it invalid while we waited
         _remove_leftovers(store.db)
-        from bilat.compile import build
+        from bilat.build.full import build
 
         progress = None if quiet or not sys.stderr.isatty() else warn
 
