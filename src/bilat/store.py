@@ -110,14 +110,22 @@ def is_fresh(store: Store) -> bool:
     return stored_fingerprint(store.db) == fingerprint(store.data)
 
 
-_in_use: Store | None = None  # the store open_fresh last used, for heal()
-
-
 class CannotWriteError(DatabaseError):
     """The database could not be written (disk full, read-only folder...): not a problem of the data."""
 
 
-def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Connection:
+@dataclass(frozen=True)
+class Opened:
+    """A read-only connection, and the store it is a connection to (what `heal` rebuilds if it turns out damaged).
+
+    The store is the one asked for, or the temporary folder's when the cache folder could not be written.
+    """
+
+    conn: sqlite3.Connection
+    store: Store
+
+
+def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> Opened:
     """A read-only connection to an up-to-date database, compiling it first when it is stale.
 
     When the data is invalid, or the new database cannot be written, and a
@@ -125,8 +133,6 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
     served with one warning rather than nothing: the answer may be stale, and
     the warning says so and why.
     """
-    global _in_use
-    _in_use = store
     fp = fingerprint(store.data)
     conn: sqlite3.Connection | None = None
     if _ours(store.db):
@@ -135,23 +141,23 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
         except sqlite3.Error:
             conn = None
     if conn is not None and _stored(conn) == fp:
-        return conn
+        return Opened(conn, store)
     if conn is not None:
         conn.close()
     try:
-        store = _in_use = rebuild(store, warn, quiet=quiet, reason="stale")[0]
+        store = rebuild(store, warn, quiet=quiet, reason="stale")[0]
     except (InvalidDataError, CannotWriteError) as exc:
         stale = _last_good(store)
         if stale is None:
             raise
         warn(f"warning: {_why_stale(exc)}; showing the last good database, built {stale[1]}")
-        return stale[0]
+        return Opened(stale[0], store)
     try:
         conn = connect_readonly(store.db)
         conn.execute("select 1 from _meta limit 1")
     except sqlite3.Error as exc:
         raise DatabaseError(f"{store.db}: cannot open the database: {exc}") from None
-    return conn
+    return Opened(conn, store)
 
 
 def _why_stale(exc: BaseException) -> str:
@@ -267,13 +273,12 @@ def is_damaged(exc: BaseException) -> bool:
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or str(exc).startswith("no such table")
 
 
-def heal(problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
-    """Replace the database open_fresh used, found damaged by a query, with a full build; the line to tell the user.
+def heal(store: Store | None, problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
+    """Replace the database at `store` (the one open_fresh opened), found damaged by a query, with a full build.
 
-    None when no database was opened (nothing to heal).  A file bilat cannot
-    prove is its own is never removed (bilat.ownership).
+    Returns the line to tell the user; None when no database was opened (nothing
+    to heal).  A file bilat cannot prove is its own is never removed (bilat.ownership).
     """
-    store = _in_use
     if store is None:
         return None
     try:
