@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
 import zlib
 from pathlib import Path
@@ -88,7 +89,7 @@ class Snapshot:
     """What the database at hand is built from, by one walk of the dataset: every data file and source text, stat'ed.
 
     `yaml`: data file name (relative to the data folder, with /) -> its Stat, in path order (the order files
-    are read in); `sources`: name of each entry directly in the sources folder -> its Stat (a source text
+    are read in); `sources`: name of each entry directly in the sources folder -> its Stat, by name (a source text
     cannot be in a subfolder: bilat.source_files).  One stat per file: ~4 ms for a folder of 2,750 files.
     The ctime is what catches an edit that keeps the size and puts the mtime back (`touch -r`, `cp -p`,
     `rsync -a`, some sync tools): no program can set it, and it changes with every write, at no extra cost
@@ -103,15 +104,18 @@ class Snapshot:
 
     @classmethod
     def take(cls, data: Path) -> Snapshot:
-        if data.is_dir():
-            yaml = {name: _stat(entry) for name, entry in _yaml_entries(str(data), "")}
+        sources: dict[str, Stat] = {}
+        if data.is_dir():  # sources/ is scanned once, on the way
+            yaml = {name: _stat(entry) for name, entry in _yaml_entries(str(data), "", sources_into=sources)}
+            folder = data / "sources"
+            if sources or _real_folder(folder):
+                return cls(data, yaml, sources)
         else:
             yaml = {data.name: _stat(data)}
-        sources: dict[str, Stat] = {}
-        try:
-            with os.scandir(sources_folder(data)) as entries:
-                for entry in entries:
-                    sources[entry.name] = _stat(entry)
+            folder = data.parent / "sources"
+        try:  # beside a data file, or a link to a folder inside the data folder (the walk does not follow links)
+            with os.scandir(folder) as scan:
+                sources.update((entry.name, _stat(entry)) for entry in sorted(scan, key=_name))
         except OSError:
             pass  # no sources folder (or not a folder): no source texts
         return cls(data, yaml, sources)
@@ -124,8 +128,11 @@ class Snapshot:
         from bilat import __version__
 
         lines = [f"bilat {__version__} schema {DB_SCHEMA_VERSION}", str(self.data.resolve())]
-        lines += [_line(name, st) for name, st in self.yaml.items()]
-        lines += [_line(f"sources/{name}", st) for name, st in sorted(self.sources.items())]
+        for prefix, files in (("", self.yaml), ("sources/", self.sources)):
+            lines += [
+                f"{prefix}{name} {size} {mtime} {ctime}" if size >= 0 else f"{prefix}{name} missing"
+                for name, (size, mtime, ctime) in files.items()
+            ]
         return "\n".join(lines)
 
 
@@ -134,25 +141,44 @@ def fingerprint(data: Path) -> str:
     return Snapshot.take(data).fingerprint()
 
 
-def _yaml_entries(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _yaml_entries(
+    folder: str, prefix: str, *, sources_into: dict[str, Stat] | None = None, stat_into: dict[str, Stat] | None = None
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """(name relative to the data folder, entry) of every *.yaml / *.yml file under `folder`, in path order.
 
     os.scandir: one system call per folder, not per name.  Each folder's entries are taken in name order and
     a subfolder where its name falls, which is the order of sorting the paths (pathlib compares them part by part).
+    With `sources_into` (at the top of a data folder), every entry of its sources/ folder is stat'ed into it
+    on the way (`stat_into`, one level down), so that folder is scanned once.
     """
     try:
         with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
+            entries = sorted(scan, key=_name)
     except OSError:
         return
     for entry in entries:
         try:
+            if stat_into is not None:
+                stat_into[entry.name] = _stat(entry)  # DirEntry caches it: a YAML file here is stat'ed once
             if entry.is_dir(follow_symlinks=False):  # as Path.rglob: linked folders are not walked
-                yield from _yaml_entries(entry.path, f"{prefix}{entry.name}/")
+                into = sources_into if entry.name == "sources" else None
+                yield from _yaml_entries(entry.path, f"{prefix}{entry.name}/", stat_into=into)
             elif entry.name.endswith((".yaml", ".yml")) and entry.name not in (".yaml", ".yml") and entry.is_file():
                 yield prefix + entry.name, entry
         except OSError:
             continue
+
+
+def _real_folder(path: Path) -> bool:
+    """Whether `path` is a folder itself, not a link to one."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _stat(entry: os.DirEntry[str] | Path) -> Stat:
@@ -161,10 +187,6 @@ def _stat(entry: os.DirEntry[str] | Path) -> Stat:
     except OSError:
         return MISSING
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _line(name: str, st: Stat) -> str:
-    return f"{name} missing" if st == MISSING else f"{name} {st[0]} {st[1]} {st[2]}"
 
 
 # ---------------------------------------------------------------- opening the database
