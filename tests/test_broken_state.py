@@ -228,7 +228,7 @@ def test_a_database_that_cannot_be_replaced_is_refused_and_kept(mini: Path, monk
     def refuse(*_args: object, dir: str | None = None, **_kwargs: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied", str(Path(dir or ".") / "x.tmp"))
 
-    monkeypatch.setattr("bilat.compile.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("bilat.build.full.tempfile.mkstemp", refuse)
     result = cli("list", "--format", "json")  # the last good database is served, with one warning
     assert result.exit_code == OK
     assert _ids(result.stdout) == MINI_IDS
@@ -363,7 +363,7 @@ def test_a_build_that_fails_at_the_swap_leaves_the_old_database(
     def fail(*_args: object) -> None:
         raise failure
 
-    monkeypatch.setattr("bilat.compile.os.replace", fail)  # the new database is complete, and not swapped in
+    monkeypatch.setattr("bilat.build.full.os.replace", fail)  # the new database is complete, and not swapped in
     result = cli("list")
     assert result.exit_code == code
     assert "Traceback" not in result.stderr and result.stderr.count("\n") <= 1

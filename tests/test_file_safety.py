@@ -243,16 +243,16 @@ def test_temporary_files_of_a_killed_build_are_removed_by_the_next(mini: Path) -
 
 
 def test_sigterm_during_a_build_removes_its_temporary_file(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bilat.compile
+    import bilat.build.full
 
     db = _db()
-    real = bilat.compile._finish
+    real = bilat.build.full._finish
 
     def killed(*args: object) -> None:
         real(*args)  # type: ignore[arg-type]
         os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(bilat.compile, "_finish", killed)
+    monkeypatch.setattr(bilat.build.full, "_finish", killed)
     with pytest.raises(SystemExit) as stopped:
         from bilat.store import rebuild, resolve
 
@@ -271,7 +271,7 @@ def test_a_full_disk_serves_the_last_good_database(mini: Path, monkeypatch: pyte
     assert cli("build").exit_code == OK
     before = _state(_db())
     mini.write_text(mini.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    monkeypatch.setattr("bilat.compile._finish", _disk_full)
+    monkeypatch.setattr("bilat.build.full._finish", _disk_full)
     result = cli("list", "--format", "json")
     assert result.exit_code == OK
     assert len(json.loads(result.stdout)) == 3
@@ -283,7 +283,7 @@ def test_a_full_disk_serves_the_last_good_database(mini: Path, monkeypatch: pyte
 
 
 def test_a_full_disk_with_nothing_to_serve_is_one_line(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bilat.compile._finish", _disk_full)
+    monkeypatch.setattr("bilat.build.full._finish", _disk_full)
     result = cli("list")
     assert result.exit_code == INVALID
     assert "cannot write the database (the disk is full)" in _one_error(result.stderr)
@@ -294,13 +294,13 @@ def test_a_full_cache_disk_falls_back_to_the_temp_folder(
 ) -> None:
     import tempfile
 
-    import bilat.compile
+    import bilat.build.full
 
     monkeypatch.delenv("BILAT_DB")
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    real = bilat.compile._finish
+    real = bilat.build.full._finish
     cache = Path(os.environ["XDG_CACHE_HOME"])
 
     def full_in_cache(conn: sqlite3.Connection, *args: object) -> None:
@@ -309,7 +309,7 @@ def test_a_full_cache_disk_falls_back_to_the_temp_folder(
             _disk_full()
         real(conn, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bilat.compile, "_finish", full_in_cache)
+    monkeypatch.setattr(bilat.build.full, "_finish", full_in_cache)
     result = cli("list", "--format", "json")
     assert result.exit_code == OK, result.stderr
     assert "disk is full" in result.stderr and str(temp) in result.stderr
@@ -320,14 +320,14 @@ def test_a_full_cache_disk_falls_back_to_the_temp_folder(
 
 
 def test_a_failed_build_is_not_run_again_until_the_data_changes(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bilat.compile
+    import bilat.build.full
 
     assert cli("build").exit_code == OK
     good = mini.read_text(encoding="utf-8")
     mini.write_text(good.replace("kind: mou\n", "kind: [unclosed\n"), encoding="utf-8")
     calls = []
-    real = bilat.compile.build
-    monkeypatch.setattr(bilat.compile, "build", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = bilat.build.full.build
+    monkeypatch.setattr(bilat.build.full, "build", lambda *a, **k: calls.append(1) or real(*a, **k))
     for _ in range(3):
         result = cli("list", "--format", "json")
         assert result.exit_code == OK and len(json.loads(result.stdout)) == 3
@@ -358,11 +358,11 @@ def test_a_memo_file_that_is_not_bilats_is_left_alone(mini: Path) -> None:
 
 def test_data_fixed_while_the_build_reads_it_is_built_not_a_crash(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # C1/C2: the build found a problem, then the user fixed the file before the problems were gathered.
-    import bilat.compile
+    import bilat.build.full
 
     good = mini.read_text(encoding="utf-8")
     mini.write_text(good.replace("kind: mou\n", "kind: treaty\n"), encoding="utf-8")
-    real = bilat.compile._problems
+    real = bilat.build.full.locate_problems
     fixed = []
 
     def fix_then_report(*args: object) -> object:
@@ -372,7 +372,7 @@ def test_data_fixed_while_the_build_reads_it_is_built_not_a_crash(mini: Path, mo
             fixed.append(1)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bilat.compile, "_problems", fix_then_report)
+    monkeypatch.setattr(bilat.build.full, "locate_problems", fix_then_report)
     result = cli("list", "--format", "json")
     assert result.exit_code == OK, result.stderr
     assert len(json.loads(result.stdout)) == 3
@@ -413,16 +413,16 @@ def test_problems_beyond_the_cap_are_counted_by_validate_readers_and_the_memo(mi
 def test_a_file_put_at_the_database_path_during_a_build_is_not_replaced(
     mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bilat.compile
+    import bilat.build.full
 
     db = _db()
-    real = bilat.compile._finish
+    real = bilat.build.full._finish
 
     def user_saves_notes(*args: object) -> None:
         real(*args)  # type: ignore[arg-type]
         db.write_text("my precious notes\n")
 
-    monkeypatch.setattr(bilat.compile, "_finish", user_saves_notes)
+    monkeypatch.setattr(bilat.build.full, "_finish", user_saves_notes)
     result = cli("list")
     assert result.exit_code == USAGE and "not read or replace" in result.stderr
     assert db.read_text() == "my precious notes\n"

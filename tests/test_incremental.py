@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from bilat import compile as compiler
+from bilat.build import full as compiler
+from bilat.build import incremental, read
 from bilat.problems import InvalidDataError
 from bilat.validate import check_dataset
 
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def always_incremental(monkeypatch: pytest.MonkeyPatch) -> None:
     """However many of these few files change (the share that makes a full build cheaper is tested apart)."""
-    monkeypatch.setattr(compiler, "INCREMENTAL_SHARE", 1.0)
+    monkeypatch.setattr(incremental, "INCREMENTAL_SHARE", 1.0)
 
 
 def _generator() -> Any:
@@ -274,7 +275,7 @@ def test_a_yaml_syntax_error(data: Path, tmp_path: Path) -> None:
 
 
 def test_many_changed_files_mean_a_full_build(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compiler, "INCREMENTAL_SHARE", 0.25)
+    monkeypatch.setattr(incremental, "INCREMENTAL_SHARE", 0.25)
     _first_build(data, tmp_path)
     _edit(data / "part-00001.yaml", "kind: mou", "kind: agreement")
     assert compiler.build(data, tmp_path / "bilat.sqlite").mode == "incremental"  # 1 file of 4
@@ -286,7 +287,7 @@ def test_many_changed_files_mean_a_full_build(data: Path, tmp_path: Path, monkey
 def test_worker_processes_give_the_same_database(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     in_process = tmp_path / "one.sqlite"
     compiler.build(data, in_process)
-    monkeypatch.setattr(compiler, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(read, "PARALLEL_BYTES", 0)
     workers = tmp_path / "workers.sqlite"
     compiler.build(data, workers)
     assert _dump(in_process) == _dump(workers)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bilat.cli_spec import Values
+from bilat.layout import cache_folder
 from bilat.run_context import Run
-from bilat.store import cache_folder
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -30,7 +30,13 @@ HEAVY = (
     "sqlite_utils",
     "pycountry",
     "platformdirs",
-    "bilat.compile",
+    "bilat.build.full",
+    "bilat.build.incremental",
+    "bilat.build.read",
+    "bilat.build.rows",
+    "bilat.build.checks",
+    "bilat.build.derive",
+    "bilat.build.search_index",
     "bilat.load",
     "bilat.validate",
     "bilat.model",
@@ -104,7 +110,7 @@ def test_the_build_does_import_the_compiler(dataset: Path, tmp_path: Path) -> No
     modules = tmp_path / "modules.txt"
     result = _run(["list", "--format", "json"], _env(tmp_path, BILAT_DATA=str(dataset)), modules)
     assert result.returncode == 0, result.stderr
-    assert {"bilat.compile", "yaml", "pydantic"} <= _modules(modules)
+    assert {"bilat.build.full", "yaml", "pydantic"} <= _modules(modules)
 
 
 def test_a_second_run_on_a_fresh_database_does_not_rebuild(dataset: Path, tmp_path: Path) -> None:
@@ -240,7 +246,7 @@ def test_a_very_common_word_ranks_only_the_newest_matches(tmp_path: Path, monkey
     import importlib.util
 
     from bilat import commands
-    from bilat.compile import build
+    from bilat.build.full import build
     from bilat.read import search as query
     from bilat.read.filters import Filters
     from bilat.store import connect_readonly

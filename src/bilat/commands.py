@@ -350,7 +350,7 @@ def report(exc: BaseException, run: Run) -> int:
         return int(exc.code)
     from bilat.store import heal, is_damaged
 
-    if is_damaged(exc) and (healed := heal(exc, run.warn, quiet=run.quiet)):
+    if is_damaged(exc) and (healed := heal(run.store, exc, run.warn, quiet=run.quiet)):
         run.warn(f"error: {one_line(healed)}")
         return int(ExitCode.INVALID_DATA)
     if failure := io_failure(exc):

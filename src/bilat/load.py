@@ -262,3 +262,62 @@ def _number_hint(text: str) -> str:
     else:
         how = f"YAML 1.1 reads {text} as octal {value}"
     return f"{how}: write the number in decimal digits, or quote it if it is text"
+
+
+# ---------------------------------------------------------------- the fast reader of the build
+
+
+class NotPlain(Exception):
+    """The YAML uses something the fast reader leaves to the exact one (tags, aliases, duplicates, errors)."""
+
+
+_STR, _NULL, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:int"
+
+
+def read_plain(path: Path) -> Iterator[Any]:
+    """The documents of a YAML file as plain Python, without marks (~2x faster than read_documents).
+
+    Only for YAML read_documents would read to the same values without a problem: anything else (a tag,
+    an alias, a duplicate key, a boolean, a date, an odd number, a syntax error...) raises NotPlain, and
+    read_documents has the last word.  The build reads every file this way first.
+    """
+    try:
+        with path.open("rb") as stream:
+            loader = _Loader(stream)
+            try:
+                while loader.check_node():
+                    yield _plain(loader.get_node(), set())
+            finally:
+                loader.dispose()
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        raise NotPlain from None
+
+
+def _plain(node: yaml.Node, seen: set[int]) -> Any:
+    """A node as plain Python, when it is what read_documents would make of it without any problem."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _INT and _DECIMAL.match(node.value):
+            try:
+                return int(node.value)
+            except ValueError:  # more digits than Python converts (4,300): the exact loader says what it is
+                raise NotPlain from None
+        raise NotPlain  # booleans, dates, odd numbers: the exact loader explains them
+    if id(node) in seen:
+        raise NotPlain  # an alias
+    seen.add(id(node))
+    if kind is yaml.MappingNode:
+        out: dict[str, Any] = {}
+        for key, value in node.value:
+            if type(key) is not yaml.ScalarNode or key.value in out:
+                raise NotPlain
+            out[key.value] = _plain(value, seen)
+        return out
+    if kind is yaml.SequenceNode:
+        return [_plain(item, seen) for item in node.value]
+    raise NotPlain

@@ -53,4 +53,6 @@ class Run:
 
         self.store = resolve(self.data, self.db)
         warn = (lambda _message: None) if silent else self.warn
-        return open_fresh(self.store, warn, quiet=self.quiet or silent)
+        opened = open_fresh(self.store, warn, quiet=self.quiet or silent)
+        self.store = opened.store  # the temporary folder's, when the cache folder could not be written
+        return opened.conn

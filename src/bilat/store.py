@@ -1,7 +1,9 @@
-"""Where the data and the compiled database live, whether the database is fresh, and opening it.
+"""Which database to use, whether it is fresh, opening it, and rebuilding it (under a lock) when it is not.
 
-This is the query path: standard library only.  The compiler (PyYAML,
-pydantic, sqlite-utils) is imported only when the database is stale.
+Where things are on disk and what the database is built from are bilat.layout's;
+compiling is bilat.build's, called from here and never calling back.  This is the
+query path: standard library only.  The compiler (PyYAML, pydantic) is imported
+only when the database is stale.
 """
 
 from __future__ import annotations
@@ -11,22 +13,22 @@ import os
 import sqlite3
 import stat
 import sys
-import zlib
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bilat.ownership import check_readable, check_replaceable, check_side_file, header_says_ours, readonly_uri
+from bilat.build.schema import DB_SCHEMA_VERSION
+from bilat.layout import connect_readonly, default_data, default_db, fingerprint
+from bilat.ownership import check_readable, check_replaceable, check_side_file, header_says_ours
 from bilat.problems import DatabaseError, InvalidDataError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from bilat.compile import BuildReport
+    from bilat.build.full import BuildReport
 
-DB_SCHEMA_VERSION = "5"  # bump when the compiled tables change: older databases are rebuilt
 Warn = Callable[[str], None]
 
 
@@ -35,29 +37,6 @@ class Store:
     data: Path
     db: Path
     db_chosen: bool  # --db or BILAT_DB was given (then never silently moved elsewhere)
-
-
-def default_data() -> Path:
-    """The dataset shipped with bilat (in the wheel), or the repository's when running from a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_data" / "agreements.yaml"
-    if packaged.exists():
-        return packaged
-    return here.parent.parent / "data" / "agreements.yaml"
-
-
-def cache_folder() -> Path:
-    """The platform's cache folder for bilat (platformdirs' answer; on Linux worked out here, ~10 ms sooner)."""
-    if sys.platform.startswith("linux"):
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        if os.path.isabs(xdg):
-            return Path(xdg) / "bilat"
-        home = os.environ.get("HOME", "")
-        if os.path.isabs(home):
-            return Path(home) / ".cache" / "bilat"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("bilat", appauthor=False))
 
 
 def resolve(data: str | None = None, db: str | None = None) -> Store:
@@ -76,7 +55,7 @@ def resolve(data: str | None = None, db: str | None = None) -> Store:
             _check_link_owner(db_path)
             db_path = Path(os.path.realpath(db_path))
         return Store(data_path, db_path, True)
-    return Store(data_path, cache_folder() / _db_name(data_path), False)
+    return Store(data_path, default_db(data_path), False)
 
 
 def _check_link_owner(link: Path) -> None:
@@ -94,111 +73,6 @@ def _text(value: str | None, name: str) -> str | None:
             shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise UsageError(f"{name}: the path {shown!r} is not valid UTF-8 text") from None
     return value
-
-
-def _db_name(data: Path) -> str:
-    key = str(data.resolve())
-    return f"{data.stem}-{zlib.crc32(key.encode()):08x}.sqlite"
-
-
-def data_files(data: Path) -> list[Path]:
-    """The YAML files of a dataset: the file itself, or every *.yaml / *.yml under a folder, sorted."""
-    if data.is_dir():
-        return sorted(Path(entry.path) for entry in _yaml_entries(str(data)))
-    return [data]
-
-
-def _yaml_entries(folder: str) -> Iterator[os.DirEntry[str]]:
-    """Every *.yaml / *.yml file under `folder` (os.scandir: one system call per folder, not per name)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):  # as Path.rglob: linked folders are not walked
-                yield from _yaml_entries(entry.path)
-            elif entry.name.endswith((".yaml", ".yml")) and entry.name not in (".yaml", ".yml") and entry.is_file():
-                yield entry
-        except OSError:
-            continue
-
-
-def sources_folder(data: Path) -> Path:
-    """Source texts live in sources/ beside the data file (or inside the data folder)."""
-    return (data if data.is_dir() else data.parent) / "sources"
-
-
-def fingerprint(data: Path) -> str:
-    """A cheap summary of everything the database is compiled from: names, sizes, mtimes and ctimes (stat only).
-
-    One stat per YAML file and per source text: ~0.03 ms for one file, ~4 ms for a folder of 2,750 files.
-    The ctime is what catches an edit that keeps the size and puts the mtime back
-    (`touch -r`, `cp -p`, `rsync -a`, some sync tools): no program can set it, and
-    it changes with every write, at no extra cost (the same stat call).  Hashing the
-    contents instead would read every file on every command (~100 MB at 250k records).
-    """
-    from bilat import __version__
-
-    parts = [f"bilat {__version__} schema {DB_SCHEMA_VERSION}", str(data.resolve())]
-    lines: list[str] = []
-    if data.is_dir():
-        _stat_tree(str(data), "", lines)
-    else:
-        lines.append(_stat(data.name, data))
-        _stat_sources(str(data.parent / "sources"), "", lines)
-    lines.sort()
-    return "\n".join(parts + lines)
-
-
-def _stat_tree(folder: str, prefix: str, lines: list[str]) -> None:
-    """Stat lines for every YAML file under `folder`, and for every entry of its sources/ folder, in one walk."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        name = prefix + entry.name
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                if name == "sources":
-                    _stat_sources(entry.path, "sources/", lines)
-                else:
-                    _stat_tree(entry.path, name + "/", lines)
-            elif entry.name.endswith((".yaml", ".yml")):
-                lines.append(_stat(name, entry))
-        except OSError:
-            continue
-
-
-def _stat_sources(folder: str, prefix: str, lines: list[str]) -> None:
-    """Stat lines for every entry of a sources folder (and the YAML files under its subfolders)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        lines.append(_stat(prefix + entry.name, entry))
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                _stat_tree(entry.path, f"{prefix}{entry.name}/", lines)
-        except OSError:
-            continue
-
-
-def _stat(name: str, entry: os.DirEntry[str] | Path) -> str:
-    try:
-        st = entry.stat()
-    except OSError:
-        return f"{name} missing"
-    return f"{name} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
-
-
-def connect_readonly(db: Path) -> sqlite3.Connection:
-    """Open the database read-only (a missing file is an error, never a new empty database)."""
-    conn = sqlite3.connect(readonly_uri(db), uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
 
 
 def _ours(db: Path) -> bool:
@@ -236,14 +110,22 @@ def is_fresh(store: Store) -> bool:
     return stored_fingerprint(store.db) == fingerprint(store.data)
 
 
-_in_use: Store | None = None  # the store open_fresh last used, for heal()
-
-
 class CannotWriteError(DatabaseError):
     """The database could not be written (disk full, read-only folder...): not a problem of the data."""
 
 
-def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Connection:
+@dataclass(frozen=True)
+class Opened:
+    """A read-only connection, and the store it is a connection to (what `heal` rebuilds if it turns out damaged).
+
+    The store is the one asked for, or the temporary folder's when the cache folder could not be written.
+    """
+
+    conn: sqlite3.Connection
+    store: Store
+
+
+def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> Opened:
     """A read-only connection to an up-to-date database, compiling it first when it is stale.
 
     When the data is invalid, or the new database cannot be written, and a
@@ -251,8 +133,6 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
     served with one warning rather than nothing: the answer may be stale, and
     the warning says so and why.
     """
-    global _in_use
-    _in_use = store
     fp = fingerprint(store.data)
     conn: sqlite3.Connection | None = None
     if _ours(store.db):
@@ -261,23 +141,23 @@ def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> sqlite3.Conn
         except sqlite3.Error:
             conn = None
     if conn is not None and _stored(conn) == fp:
-        return conn
+        return Opened(conn, store)
     if conn is not None:
         conn.close()
     try:
-        store = _in_use = rebuild(store, warn, quiet=quiet, reason="stale")[0]
+        store = rebuild(store, warn, quiet=quiet, reason="stale")[0]
     except (InvalidDataError, CannotWriteError) as exc:
         stale = _last_good(store)
         if stale is None:
             raise
         warn(f"warning: {_why_stale(exc)}; showing the last good database, built {stale[1]}")
-        return stale[0]
+        return Opened(stale[0], store)
     try:
         conn = connect_readonly(store.db)
         conn.execute("select 1 from _meta limit 1")
     except sqlite3.Error as exc:
         raise DatabaseError(f"{store.db}: cannot open the database: {exc}") from None
-    return conn
+    return Opened(conn, store)
 
 
 def _why_stale(exc: BaseException) -> str:
@@ -393,13 +273,12 @@ def is_damaged(exc: BaseException) -> bool:
     return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or str(exc).startswith("no such table")
 
 
-def heal(problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
-    """Replace the database open_fresh used, found damaged by a query, with a full build; the line to tell the user.
+def heal(store: Store | None, problem: BaseException, warn: Warn, *, quiet: bool = False) -> str | None:
+    """Replace the database at `store` (the one open_fresh opened), found damaged by a query, with a full build.
 
-    None when no database was opened (nothing to heal).  A file bilat cannot
-    prove is its own is never removed (bilat.ownership).
+    Returns the line to tell the user; None when no database was opened (nothing
+    to heal).  A file bilat cannot prove is its own is never removed (bilat.ownership).
     """
-    store = _in_use
     if store is None:
         return None
     try:
@@ -443,7 +322,7 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
             if known := failed_build.read(store.db, fp):
                 raise known  # another process found it invalid while we waited
         _remove_leftovers(store.db)
-        from bilat.compile import build
+        from bilat.build.full import build
 
         progress = None if quiet or not sys.stderr.isatty() else warn
 

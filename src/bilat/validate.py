@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bilat.layout import data_files, sources_folder
 from bilat.load import Document, Path_, display_name, format_path, read_documents
 from bilat.model import (
     SECTIONS,
@@ -34,7 +35,6 @@ from bilat.model import (
 )
 from bilat.problems import Problem
 from bilat.source_files import SourceFileError, read_source
-from bilat.store import data_files, sources_folder
 
 __all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
 
