@@ -206,7 +206,7 @@ def _key(key_node: yaml.Node, path: Path_, doc: Document, out: dict[str, Any]) -
         doc.problems.append(Problem(doc.file, *key_mark, format_path(child), f"duplicate key (first at line {first})"))
         return None
     doc.key_marks[child] = key_mark
-    return key
+    return str(key)
 
 
 def _scalar(node: yaml.ScalarNode, path: Path_, doc: Document) -> Any:
