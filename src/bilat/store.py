@@ -8,35 +8,46 @@ only when the database is stale.
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bilat.build.schema import DB_SCHEMA_VERSION
 from bilat.layout import connect_readonly, default_data, default_db, fingerprint
-from bilat.ownership import check_readable, check_replaceable, check_side_file, header_says_ours
+from bilat.ownership import check_readable, check_replaceable, header_says_ours
 from bilat.problems import DatabaseError, InvalidDataError, UsageError
 
+TYPE_CHECKING = False  # typing, dataclasses and contextlib stay off the query path (start-up)
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable
 
     from bilat.build.full import BuildReport
 
-Warn = Callable[[str], None]
+    Warn = Callable[[str], None]
 
 
-@dataclass(frozen=True)
 class Store:
-    data: Path
-    db: Path
-    db_chosen: bool  # --db or BILAT_DB was given (then never silently moved elsewhere)
+    """A dataset and its database; `db_chosen`: --db or BILAT_DB was given (then never silently moved elsewhere)."""
+
+    __slots__ = ("data", "db", "db_chosen")
+
+    def __init__(self, data: Path, db: Path, db_chosen: bool) -> None:
+        self.data, self.db, self.db_chosen = data, db, db_chosen
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Store) and (self.data, self.db, self.db_chosen) == (
+            other.data,
+            other.db,
+            other.db_chosen,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.data, self.db, self.db_chosen))
+
+    def __repr__(self) -> str:
+        return f"Store(data={self.data!r}, db={self.db!r}, db_chosen={self.db_chosen!r})"
 
 
 def resolve(data: str | None = None, db: str | None = None) -> Store:
@@ -114,15 +125,16 @@ class CannotWriteError(DatabaseError):
     """The database could not be written (disk full, read-only folder...): not a problem of the data."""
 
 
-@dataclass(frozen=True)
 class Opened:
     """A read-only connection, and the store it is a connection to (what `heal` rebuilds if it turns out damaged).
 
     The store is the one asked for, or the temporary folder's when the cache folder could not be written.
     """
 
-    conn: sqlite3.Connection
-    store: Store
+    __slots__ = ("conn", "store")
+
+    def __init__(self, conn: sqlite3.Connection, store: Store) -> None:
+        self.conn, self.store = conn, store
 
 
 def open_fresh(store: Store, warn: Warn, *, quiet: bool = False) -> Opened:
@@ -283,7 +295,9 @@ def heal(store: Store | None, problem: BaseException, warn: Warn, *, quiet: bool
         return None
     try:
         check_replaceable(store.db, in_own_folder=not store.db_chosen)
-        with _lock(_lock_path(store.db)):
+        from bilat.locking import lock
+
+        with lock(_lock_path(store.db)):
             store.db.unlink(missing_ok=True)  # so the build starts from nothing, not from a copy of the damage
         store = rebuild(store, warn, quiet=quiet)[0]
     except Exception as exc:
@@ -314,7 +328,9 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
     fp = fingerprint(store.data)
     if reason == "stale" and (known := failed_build.read(store.db, fp)):
         raise known
-    with _lock(_lock_path(store.db), None if quiet or not sys.stderr.isatty() else warn):
+    from bilat.locking import lock, signals_raise
+
+    with lock(_lock_path(store.db), None if quiet or not sys.stderr.isatty() else warn):
         fp = fingerprint(store.data)
         if reason == "stale":
             if stored_fingerprint(store.db) == fp:
@@ -330,7 +346,7 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
             check_replaceable(store.db, in_own_folder=not store.db_chosen)
 
         try:
-            with _signals_raise():
+            with signals_raise():
                 report = build(store.data, store.db, progress=progress, guard=guard)
         except InvalidDataError as exc:
             if exc.problems:
@@ -355,67 +371,9 @@ def _remove_leftovers(db: Path) -> None:
     for entry in entries:
         if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
             continue
-        with suppress(OSError):
+        try:
             info = entry.stat(follow_symlinks=False)
             if stat.S_ISREG(info.st_mode) and (uid is None or info.st_uid == uid):
                 os.unlink(entry.path)
-
-
-@contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise while a build runs, so its temporary file is removed as for Ctrl-C."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
-    old = {n: signal.getsignal(getattr(signal, n)) for n in names}
-
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    for n in names:
-        signal.signal(getattr(signal, n), stop)
-    try:
-        yield
-    finally:
-        for n, handler in old.items():
-            signal.signal(getattr(signal, n), handler)
-
-
-@contextmanager
-def _lock(path: Path, warn: Warn | None = None) -> Iterator[None]:
-    """An exclusive advisory lock on `path` (no-op where fcntl is missing); says so when it has to wait.
-
-    The lock file is opened without following a link and without blocking (a
-    FIFO put there must not hang the command), and must be a regular file.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UsageError(f"{path}: the lock file is a symbolic link; bilat will not use it") from None
-        raise
-    try:
-        check_side_file(path, fd)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if warn is not None:
-                warn(f"bilat: waiting for another bilat process that is building {path.with_suffix('')}")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            with suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+        except OSError:
+            pass
