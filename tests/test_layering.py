@@ -5,7 +5,8 @@
 - Renderers take plain data: they never import sqlite3, the store or the read layer.
 - The brief composes a note from what the read layer returns: no SQL in bilat.brief.
 - The doors (cli, fast, cli_spec, commands) hold no SQL.
-- No module is longer than ~450 lines.
+- No module is longer than ~450 lines; no function longer than ~60 without a reason in its docstring
+  (a docstring that says "Long because ...").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "bilat"
 MAX_LINES = 450
+MAX_FUNCTION_LINES = 60
 
 
 def _module_name(path: Path) -> str:
@@ -113,3 +115,15 @@ def test_the_doors_hold_no_sql() -> None:
 def test_no_module_is_too_long(name: str) -> None:
     lines = len(_source(name).splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines (at most {MAX_LINES}): split it by concern"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_function_is_too_long_without_a_reason(name: str) -> None:
+    for node in ast.walk(ast.parse(_source(name))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            reason = "Long because" in (ast.get_docstring(node) or "")
+            assert length <= MAX_FUNCTION_LINES or reason, (
+                f"{name}.{node.name} has {length} lines (at most {MAX_FUNCTION_LINES}): split it, "
+                "or say in its docstring why not ('Long because ...')"
+            )
