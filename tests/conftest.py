@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -119,3 +120,20 @@ def shell(command: str, env: dict[str, str] | None = None, timeout: float = 60) 
     return subprocess.run(
         ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=full_env, timeout=timeout
     )
+
+
+def matches_golden(path: Path, text: str) -> None:
+    """`text` equals the golden file at `path`; BILAT_UPDATE_GOLDEN=1 writes it instead (then review the diff)."""
+    if os.environ.get("BILAT_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {path}: run with BILAT_UPDATE_GOLDEN=1 and review the diff"
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True), text.splitlines(keepends=True), str(path), "actual", n=1
+            )
+        )
+        pytest.fail(f"{path.name} differs from its golden file (BILAT_UPDATE_GOLDEN=1 to accept):\n{diff[:6000]}")

@@ -17,7 +17,6 @@ lists; and each line of the Markdown that states something must carry [n].
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from conftest import cli, shell
+from conftest import cli, matches_golden, shell
 
 
 @pytest.fixture
@@ -74,20 +73,7 @@ def note_md(*args: str) -> str:
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("BILAT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    assert path.exists(), f"no golden file {path}: run with BILAT_UPDATE_GOLDEN=1 (see this module's docstring)"
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True), text.splitlines(keepends=True), str(path), "actual", n=1
-            )
-        )
-        pytest.fail(f"{name} differs from its golden file (BILAT_UPDATE_GOLDEN=1 to accept):\n{diff[:6000]}")
+    matches_golden(GOLDEN / name, text)
 
 
 def statements(value: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

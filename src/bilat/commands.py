@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeVar
 
+    from bilat.payloads import ListRecord
     from bilat.read.filters import Filters
 
     Render = Callable[[], None]
@@ -75,23 +76,34 @@ def _bounded(limit: int | None) -> int | None:
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+def _of(shown: int, total: int, word: str) -> str:
+    """`2 of 38 agreements (--limit 38 for all)` when a result was cut, else `38 agreements`."""
+    if total <= shown:
+        return _plural(shown, word)
+    return f"{shown:,} of {_plural(total, word)} (--limit {total} for all)"
 
 
 # ---------------------------------------------------------------- the query commands
 
 
 def list_agreements(values: Values, run: Run) -> Render:
+    from bilat.read.listing import count_agreements
     from bilat.read.listing import list_agreements as query
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    records = _read(
-        run,
-        lambda conn: query(
-            conn, _filters(conn, values), sort=values.text("sort") or "date", limit=_bounded(values.number("limit"))
-        ),
-    )
+    limit = _bounded(values.number("limit"))
+
+    def read(conn: sqlite3.Connection) -> tuple[list[ListRecord], int]:
+        filters = _filters(conn, values)
+        records = query(conn, filters, sort=values.text("sort") or "date", limit=limit)
+        cut = out_format == "table" and limit is not None and len(records) >= limit
+        return records, count_agreements(conn, filters) if cut else len(records)
+
+    records, total = _read(run, read)
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -103,7 +115,7 @@ def list_agreements(values: Values, run: Run) -> Render:
     if out_format == "table" and any(r["figures"] for r in records):
         columns.append(Column("figures", "figures", 30, optional=True))
     return lambda: write_records(
-        records, out_format, columns, title=_plural(len(records), "agreement"), fields=LIST_FIELDS, color=run.color
+        records, out_format, columns, title=_of(len(records), total, "agreement"), fields=LIST_FIELDS, color=run.color
     )
 
 
@@ -128,6 +140,9 @@ def search(values: Values, run: Run) -> Render:
         if result.reinterpreted and not run.quiet:
             words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
             run.warn(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
+        cut = result.total > len(result.hits)
+        if cut and out_format != "table" and not run.quiet:
+            run.warn(f"note: {_of(len(result.hits), result.total, 'hit')}")
         if result.ranked and not run.quiet:
             run.warn(
                 f"note: {result.matches:,} records match; the {result.ranked:,} most recent were ranked "
@@ -137,7 +152,7 @@ def search(values: Values, run: Run) -> Render:
             result.hits,
             out_format,
             columns,
-            title=_plural(len(result.hits), "hit"),
+            title=_of(len(result.hits), result.total, "hit"),
             fields=SEARCH_FIELDS,
             color=run.color,
         )
@@ -203,12 +218,14 @@ def timeline(values: Values, run: Run) -> Render:
     entries = _read(run, lambda conn: entries_of(conn, _filters(conn, values), limit=_bounded(values.number("limit"))))
     columns = [
         Column("date", "date", no_wrap=True),
-        Column("date_precision", "precision", no_wrap=True, optional=True),
+        Column("date_precision", "precision", no_wrap=True),
         Column("type", "type", no_wrap=True),
         Column("status", "status", no_wrap=True),
-        Column("id", "id", no_wrap=True, optional=True),
+        Column("id", "id", no_wrap=True),
         Column("title", "title", 70, min_width=20),
     ]
+    if out_format == "table":  # a person reads `reported 2025-04-12` in the date; the id is what they copy
+        columns = [c for c in columns if c.field != "date_precision"]
     return lambda: write_records(
         entries,
         out_format,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
-from bilat.render import capped, cell, color_allowed, console
+from bilat.cells import capped, cell, color_allowed, console
 from bilat.visible import visible, writes_utf8
 
 LINE_LIMIT = 20_000  # characters of one Markdown line on a terminal (md and json carry everything)

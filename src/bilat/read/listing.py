@@ -63,6 +63,12 @@ def list_agreements(
     return _agreement_records(conn, rows)
 
 
+def count_agreements(conn: sqlite3.Connection, filters: Filters) -> int:
+    """How many agreements match `filters`: what a cut list (`--limit`) says it was cut from."""
+    where, params = filters.agreement_clause("a")
+    return int(conn.execute(f"select count(*) from agreements a where {where}", params).fetchone()[0])
+
+
 def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[ListRecord]:
     """Rows of `agreements` as list records; their sources, institutions and date precision in a few queries."""
     sources: dict[str, list[str]] = {}

@@ -29,7 +29,7 @@ RANKED_AT_MOST = 20_000
 class SearchResult:
     """The hits, the FTS5 query actually run, and whether (and how far) the matches were cut before ranking."""
 
-    __slots__ = ("hits", "matches", "query", "ranked", "reinterpreted")
+    __slots__ = ("hits", "matches", "query", "ranked", "reinterpreted", "total")
 
     def __init__(
         self,
@@ -44,6 +44,7 @@ class SearchResult:
         self.reinterpreted = reinterpreted  # the user's text was not FTS5 syntax and was searched as plain words
         self.matches = matches  # how many records match, when that is more than were ranked
         self.ranked = ranked  # how many of the most recent matches were ranked (None: every match)
+        self.total = len(hits)  # how many hits there were before --limit cut them (set by `search`)
 
 
 def fts_words(text: str) -> str:
@@ -107,7 +108,7 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
     query = plain_words_query(text) or text
     try:
         hits, matches, ranked = _run_search(conn, query, filters, limit)
-        return SearchResult(hits, query, False, matches, ranked)
+        return _counted(conn, SearchResult(hits, query, False, matches, ranked), filters, limit)
     except sqlite3.OperationalError as exc:
         if str(exc).startswith("no such table"):
             raise  # a damaged database, not the query: the CLI rebuilds it
@@ -127,7 +128,14 @@ def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int 
             f"search: {text[:80]!r} is not valid search syntax ({problem}) and its words match nothing; "
             'quote a phrase whole ("...") or drop the special characters'
         )
-    return SearchResult(hits, fallback, True, matches, ranked)
+    return _counted(conn, SearchResult(hits, fallback, True, matches, ranked), filters, limit)
+
+
+def _counted(conn: sqlite3.Connection, result: SearchResult, filters: Filters, limit: int | None) -> SearchResult:
+    """`result` with its total: counted again only when --limit may have cut it."""
+    if limit is not None and len(result.hits) >= limit:
+        result.total = count_hits(conn, result.query, filters)
+    return result
 
 
 def _run_search(
@@ -145,27 +153,48 @@ def _run_search(
                 (query, RANKED_AT_MOST - 1),
             ).fetchone()[:1]
             matches, ranked = count, RANKED_AT_MOST
-    a_where, a_params = filters.agreement_clause("a")
-    e_where, e_params = filters.event_clause("e")
-    f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
+    where, params = _matching(query, filters, newest)
     sql = f"""
         select s.record_type, s.record_id, s.title,
                snippet(search_index_fts, -1, '{highlight.START}', '{highlight.END}', '…', 16) as snippet,
                bm25(search_index_fts, 10.0, 3.0, 1.0, 4.0, 2.0) as score
         from search_index_fts join search_index s on s.rowid = search_index_fts.rowid
-        where search_index_fts match ? {"and search_index_fts.rowid >= ?" if newest else ""}
-          and case s.record_type
-                when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
-                when 'event' then s.record_id in (select e.id from events e where {e_where})
-                else s.record_id in (select f.id from follow_ups f where {f_clause})
-              end
+        where {where}
         order by score, s.record_id"""
-    params: list[Any] = [query, *newest, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
     hits = [_dated(conn, row) for row in conn.execute(sql, params)]
     return hits, matches, ranked
+
+
+def count_hits(conn: sqlite3.Connection, query: str, filters: Filters) -> int:
+    """How many records the FTS5 `query` finds through `filters` (of the most recent RANKED_AT_MOST, unfiltered)."""
+    newest: list[Any] = []
+    if filters.empty:
+        row = conn.execute(
+            "select rowid from search_index_fts where search_index_fts match ? order by rowid desc limit 1 offset ?",
+            (query, RANKED_AT_MOST - 1),
+        ).fetchone()
+        newest = [row[0]] if row else []
+    where, params = _matching(query, filters, newest)
+    sql = f"select count(*) from search_index_fts join search_index s on s.rowid = search_index_fts.rowid where {where}"
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def _matching(query: str, filters: Filters, newest: list[Any]) -> tuple[str, list[Any]]:
+    """The where clause of a search: the FTS5 match, the ranked window, and every filter for each record type."""
+    a_where, a_params = filters.agreement_clause("a")
+    e_where, e_params = filters.event_clause("e")
+    f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
+    where = f"""search_index_fts match ? {"and search_index_fts.rowid >= ?" if newest else ""}
+          and case s.record_type
+                when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
+                when 'event' then s.record_id in (select e.id from events e where {e_where})
+                else s.record_id in (select f.id from follow_ups f where {f_clause})
+              end"""
+    params: list[Any] = [query, *newest, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
+    return where, params
 
 
 def _dated(conn: sqlite3.Connection, row: sqlite3.Row) -> SearchHit:
