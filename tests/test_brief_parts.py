@@ -59,11 +59,14 @@ def test_the_target_is_read_in_every_accepted_form(facts: Facts) -> None:
     assert parse_target(facts, " 2025-4-2 ") == Target("date", "2025-04-02", "2025-04-02", "2025-04-02")
     assert parse_target(facts, "2024-02") == Target("month", "2024-02", "2024-02-01", "2024-02-29")
     assert parse_target(facts, "Belarus") == Target("country", "BY")
+    assert parse_target(facts, "2025") == Target("year", "2025", "2025-01-01", "2025-12-31")
+    assert parse_target(facts, "12 apr 2025") == parse_target(facts, "2025-04-12")
     assert parse_target(facts, "2025-02-10-jmc-8").kind == "event"
     for text, message in (
         ("2025-02-30", "is not a real date"),
         ("2025-13", "is not a real month"),
-        ("2025", "is a year"),
+        ("april", "needs a year"),
+        ("04/05/2025", "could be 2025-05-04 or 2025-04-05"),
         ("belarusx", "did you mean 'belarus'"),
         ("  ", "the target is empty"),
     ):

@@ -37,7 +37,7 @@ def real(real_readonly: Path) -> Path:
 
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "brief"
-ACCEPTED = "YYYY-MM-DD, YYYY-MM, a country, or an agreement id"
+ACCEPTED = "a day (2025-04-12, 12 April 2025, 2025/04/12, 20250412), a month (2025-04, April 2025), a year (2025)"
 # The targets the issue names, and a few more shapes (an event id, a month, an undated instrument, the home side).
 TARGETS = [
     "2025-04-12",
@@ -387,12 +387,40 @@ def test_a_country_the_data_does_not_cover_exits_1(real: Path) -> None:
     assert "France" in _one_error_line(result.stderr)
 
 
-@pytest.mark.parametrize("target", ["2025-13-45", "2025-02-30", "2025-13", "xyz", "2025", "", "  "])
+@pytest.mark.parametrize("target", ["2025-13-45", "2025-02-30", "2025-13", "xyz", "April", "", "  ", "20251345"])
 def test_a_bad_target_exits_2_saying_what_is_accepted(real: Path, target: str) -> None:
     result = cli("brief", target)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert ACCEPTED in _one_error_line(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("12 April 2025", "2025-04-12"),
+        ("2025/04/12", "2025-04-12"),
+        ("20250412", "2025-04-12"),
+        ("April 12, 2025", "2025-04-12"),
+        ("2025-04-12T10:00", "2025-04-12"),
+        ("April 2025", "2025-04"),
+    ],
+)
+def test_a_date_as_people_type_it_gives_the_same_note(real: Path, typed: str, iso: str) -> None:
+    assert note_json(typed)["title"] == note_json(iso)["title"]
+
+
+def test_a_year_gets_a_note_of_its_engagements(real: Path) -> None:
+    note = note_json("2025")
+    assert note["target"] == {"kind": "year", "value": "2025"}
+    assert {e["id"] for e in note["engagements"]} >= {"2025-02-10-jmc-8", "pk-by-visit-reported-2025-04-12"}
+    assert all(e["date"].startswith("2025") for e in note["engagements"])
+
+
+def test_a_date_that_reads_two_ways_is_refused_with_both_readings(real: Path) -> None:
+    result = cli("brief", "12/04/2025")
+    assert result.exit_code == 2
+    assert "'12/04/2025' could be 2025-04-12 or 2025-12-04" in _one_error_line(result.stderr)
 
 
 def test_a_misspelt_target_gets_a_suggestion(real: Path) -> None:

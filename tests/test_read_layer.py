@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bilat import dates
 from bilat.cli_spec import FILTER_NAMES, FILTERS
 from bilat.problems import UsageError
 from bilat.read import listing
@@ -120,3 +121,38 @@ def test_the_machine_formats_carry_the_fields_the_payloads_declare(conn: sqlite3
     assert tuple(listing.list_agreements(conn, Filters())[0]) == commands.LIST_FIELDS
     assert tuple(search(conn, "workers", Filters()).hits[0]) == commands.SEARCH_FIELDS
     assert tuple(listing.timeline(conn, Filters())[0]) == commands.TIMELINE_FIELDS
+
+
+# ---------------------------------------------------------------- dates as people type them
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2025-04-12", "2025-04-12"),
+        ("12 April 2025", "2025-04-12"),
+        ("12th april 2025", "2025-04-12"),
+        ("April 12, 2025", "2025-04-12"),
+        ("Apr 2025", "2025-04"),
+        ("Sept. 2024", "2024-09"),
+        ("2025/04/12", "2025-04-12"),
+        ("2025.04", "2025-04"),
+        ("20250412", "2025-04-12"),
+        ("2025-04-12T10:00", "2025-04-12"),
+        ("25/04/2025", "2025-04-25"),
+        ("04/25/2025", "2025-04-25"),
+        ("4/4/2025", "2025-04-04"),
+        ("2025", "2025"),
+        ("belarus", None),
+        ("april", None),
+        ("12 Foo 2025", None),
+    ],
+)
+def test_dates_are_read_as_people_type_them(text: str, iso: str | None) -> None:
+    assert dates.typed(text) == iso
+
+
+def test_a_date_that_reads_two_ways_is_ambiguous() -> None:
+    with pytest.raises(dates.AmbiguousDate) as caught:
+        dates.typed("04/05/2025")
+    assert caught.value.readings == ("2025-05-04", "2025-04-05")

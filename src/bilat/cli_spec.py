@@ -231,7 +231,8 @@ COMMANDS = (
         (
             Arg(
                 "target",
-                "YYYY-MM-DD, YYYY-MM, a country, or an agreement or event id.",
+                "A day (2025-04-12, 12 April 2025, 20250412), a month (2025-04, April 2025), a year (2025), "
+                "a country, or an agreement or engagement id.",
                 metavar="TARGET",
                 complete="ids",
             ),

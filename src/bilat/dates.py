@@ -83,3 +83,76 @@ def overlaps(date: str, start: str | None, end: str | None) -> bool:
     """Whether the span of `date` shares a day with the window from `start` to `end` (either may be open)."""
     first, last = span(date)
     return (start is None or last >= start) and (end is None or first <= end)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_SEPARATED = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")  # 2025/04/12, 2025.04
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")  # 20250412, 202504
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")  # 12/04/2025: day or month first?
+_WORDS = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?,?)?\s+(\d{4})$")
+TYPED_FORMS = "2025-04-12, 12 April 2025, April 12, 2025, 2025/04/12, 20250412, April 2025, 2025-04 or 2025"
+
+
+def month_name(text: str) -> bool:
+    """Whether `text` is the name of a month alone (`April`, `sept.`): a date that lacks its year."""
+    return text.strip().lower().rstrip(".") in _MONTHS
+
+
+class AmbiguousDate(ValueError):
+    """A date such as 04/05/2025 that reads as two different days: `readings` are both, as YYYY-MM-DD."""
+
+    def __init__(self, text: str, readings: tuple[str, str]) -> None:
+        super().__init__(text)
+        self.text, self.readings = text, readings
+
+
+def typed(text: str) -> str | None:
+    """A date as people type it, as YYYY, YYYY-MM or YYYY-MM-DD; None when `text` is not written like a date.
+
+    `12 April 2025`, `April 12, 2025`, `Apr 2025`, `2025/04/12`, `20250412` and `2025-04-12T10:00` (the day) are
+    read; `04/05/2025` raises AmbiguousDate (4 May or 5 April?) unless one number cannot be a month.  The result
+    is not checked for being a real day: `span` does that.
+    """
+    raw = " ".join(text.strip().lower().split())
+    if "t" in raw and _DATE.match(raw.split("t", 1)[0]):  # an ISO date and time: the day
+        raw = raw.split("t", 1)[0]
+    if _DATE.match(raw):
+        return raw
+    found = _SEPARATED.match(raw) or _COMPACT.match(raw)
+    if found:
+        return "-".join(g for g in found.groups() if g)
+    found = _NUMERIC_DMY.match(raw)
+    if found:
+        first, second, year = (int(g) for g in found.groups())
+        day_first, month_first = f"{year:04d}-{second:02d}-{first:02d}", f"{year:04d}-{first:02d}-{second:02d}"
+        if first == second or first > 12:
+            return day_first
+        if second > 12:
+            return month_first
+        raise AmbiguousDate(text.strip(), (day_first, month_first))
+    found = _WORDS.match(raw)
+    if found and found.group(2) in _MONTHS and not (found.group(1) and found.group(3)):
+        day = found.group(1) or found.group(3)
+        month = f"{found.group(4)}-{_MONTHS[found.group(2)]:02d}"
+        return f"{month}-{int(day):02d}" if day else month
+    return None

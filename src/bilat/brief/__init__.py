@@ -10,7 +10,7 @@ and background; `headline`, `sections` and `context` write one part each; `wordi
 
 The note, in order (the keys of the dict `compose` returns):
 
-- `target`: what was asked for (`kind`: date, month, event, agreement, country);
+- `target`: what was asked for (`kind`: date, month, year, event, agreement, country);
 - `title`: parties, date and occasion;
 - `summary`: two statements, what happened and what it produced;
 - `engagements`: the events the note is about (and the visit they are part of);

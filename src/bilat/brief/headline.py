@@ -80,7 +80,7 @@ def title(facts: Facts, scope: Scope) -> dict[str, Any]:
         else:
             date = ", ".join(dict.fromkeys(facts.ev(r)["date"] for r in tops))
         text = f"{who}, {date}: {root_titles}"
-    elif target.kind == "month":
+    elif target.kind in ("month", "year"):
         text = f"{who}, {target.value}: {root_titles}"
     elif target.kind == "event":
         ev = facts.ev(target.value)

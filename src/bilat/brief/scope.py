@@ -122,12 +122,12 @@ def roots(facts: Facts, ids: list[str]) -> list[str]:
 
 
 def select_events(facts: Facts, target: Target) -> list[str]:
-    if target.kind in ("date", "month"):
+    if target.kind in ("date", "month", "year"):
         assert target.start and target.end
         matched = facts.events_between(target.start, target.end)
         # An engagement dated more coarsely than the target (a visit known only by its month) may or may not
         # have been on that day: it stands for the whole engagement, so its parts and outcomes come with it.
-        coarse = {"date": ("month", "year"), "month": ("year",)}[target.kind]
+        coarse = {"date": ("month", "year"), "month": ("year",), "year": ()}[target.kind]
         out = [event_id for event_id, _ in matched]
         for event_id, precision in matched:
             if precision in coarse:
@@ -146,7 +146,7 @@ def outcome_steps(facts: Facts, target: Target, focal: list[str]) -> list[Step]:
         pairs = facts.steps_of(target.value)
     else:
         pairs = facts.steps_at(focal)
-        if target.kind in ("date", "month"):
+        if target.kind in ("date", "month", "year"):
             assert target.start and target.end
             pairs += facts.unlinked_steps_between(target.start, target.end)
         elif target.kind == "country":
@@ -180,7 +180,7 @@ def background_events(facts: Facts, target: Target, shown: list[str], focal: lis
     if target.kind == "agreement" and not sets:
         sets = {frozenset(facts.agreement(target.value)["parties"])}
     inclusive = False
-    if target.kind in ("date", "month"):
+    if target.kind in ("date", "month", "year"):
         assert target.start
         ref = target.start
     elif shown:
