@@ -21,7 +21,7 @@ MINI_DATA = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point the cache and the database at a temporary folder; no colour, fixed width."""
+    """Point the cache and the database at a temporary folder; no colour, fixed width, no pager."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("BILAT_DB", str(tmp_path / "bilat.sqlite"))
     monkeypatch.delenv("BILAT_DATA", raising=False)
@@ -30,6 +30,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("BILAT_PAGER", "")  # tests on a pty read what bilat writes, not a pager (tests/test_pager.py)
     yield tmp_path
 
 

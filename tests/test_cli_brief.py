@@ -53,7 +53,7 @@ TARGETS = [
     "pakistan",
     "2024-11-27",
 ]
-SECTIONS = ["title", "summary", "outcomes", "participants", "background", "open_items", "follow_ups", "discrepancies"]
+SECTIONS = ["title", "summary", "open_items", "follow_ups", "outcomes", "participants", "background", "discrepancies"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -185,10 +185,10 @@ def test_every_markdown_line_that_states_something_cites_a_source(real: Path, ta
 
 def test_json_keys_are_stable_snake_case(real: Path) -> None:
     note = note_json("2025-04-12")
-    assert list(note) == ["target", "title", "summary", "engagements", *SECTIONS[2:], "sources"]
+    assert list(note) == ["target", *SECTIONS[:5], "engagements", *SECTIONS[5:], "sources"]
     for key in keys(note):
         assert re.fullmatch(r"[a-z][a-z0-9_]*", key), key
-    assert len(note["summary"]) == 2
+    assert 2 <= len(note["summary"]) <= 6 and note["summary"][0]["text"].startswith("When: ")
     outcome = note["outcomes"][0]
     assert {"text", "sources", "id", "title", "kind", "status", "figures", "details"} <= set(outcome)
 
@@ -520,7 +520,7 @@ def test_piped_through_head_is_markdown_without_a_traceback(real: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("# Pakistan and Belarus, reported 2025-04-12: ")
-    assert lines[1] == "" and lines[2] == "## Summary"
+    assert lines[1] == "" and lines[2] == "## At a glance"
     assert "\x1b" not in result.stdout
 
 
@@ -553,3 +553,69 @@ def test_the_mini_dataset_and_hostile_text(mini: Path) -> None:
     assert "Readmission [bold]x[/bold] \\*pact\\* with tab and newline" in md
     rich = cli("brief", "2025-04-12", "--format", "table").stdout
     assert "Readmission [bold]x[/bold] *pact* with tab and newline" in " ".join(rich.split())
+
+
+# ---------------------------------------------------------------- the shape a desk officer reads
+
+
+def test_the_note_starts_with_what_a_reader_needs_first(real: Path) -> None:
+    md = note_md("belarus")
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings[:4] == [
+        "## At a glance",
+        "## Open items: not yet agreed",
+        "## Promises not yet seen kept",
+        "## Outcomes",
+    ]
+    assert headings[-1] == "## Sources"
+    glance = md.split("## At a glance\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert 3 <= len(glance) <= 6 and all(line.startswith("- ") for line in glance)
+    assert [line.split(":", 1)[0] for line in glance] == [
+        "- When",
+        "- Outcomes",
+        "- Open",
+        "- Who",
+        "- Sources disagree on",
+    ]
+
+
+def test_an_engagement_is_named_once_per_section(real: Path) -> None:
+    jmc = "8th session of the Pakistan-Belarus Joint Ministerial Commission on trade and economic cooperation"
+    md = note_md("belarus")
+    open_items = md.split("## Open items: not yet agreed", 1)[1].split("\n## ", 1)[0]
+    assert open_items.count(jmc) == 1
+    outcomes = md.split("## Outcomes", 1)[1].split("\n## ", 1)[0]
+    said_once = "The report gives no signing date; the signing is known only as reported on 2025-04-12."
+    assert outcomes.count(said_once) == 1  # shared by three outcomes, said under their heading
+
+
+def test_signed_counts_say_when_a_record_stands_for_several_instruments(real: Path) -> None:
+    summary = " ".join(s["text"] for s in note_json("2025-04-12")["summary"])
+    assert "3 signed (2 of these stand for several instruments or an unstated number)" in summary
+
+
+def test_the_sources_list_gives_the_id_to_show(real: Path) -> None:
+    md = note_md("2025-04-12")
+    sources = md.split("## Sources\n\n", 1)[1].splitlines()
+    assert sources[0].startswith("1. ") and "`bilat show report-2025-04-12`" in sources[0]
+    assert cli("show", "report-2025-04-12").exit_code == 0
+
+
+def test_the_short_note_is_about_one_screen_with_its_citations(real: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    short = note_md("belarus", "--short")
+    full = note_md("belarus")
+    assert len(short.splitlines()) < 50 < len(full.splitlines())
+    headings = [line for line in short.splitlines() if line.startswith("## ")]
+    assert headings == ["## At a glance", "## Signed", "## Open items", "## Promises not yet seen kept", "## Sources"]
+    for line in short.splitlines():
+        if line.startswith("- ") and "more (the full note" not in line:
+            assert re.search(r"\[\d+\]$", line), line
+    assert "Islamabad" in short  # a promise with a date (the next session) comes first
+    monkeypatch.setenv("COLUMNS", "80")
+    terminal = cli("brief", "belarus", "--short", "--format", "table").stdout
+    assert len(terminal.splitlines()) <= 75
+    assert note_json("belarus", "--short") == note_json("belarus")  # JSON is always the whole note
+
+
+def test_the_short_note_matches_its_golden_file(real: Path) -> None:
+    check_golden("belarus-short.md", note_md("belarus", "--short"))

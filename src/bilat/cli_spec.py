@@ -127,6 +127,11 @@ TABLE_FORMAT = Opt(
 )
 
 
+NO_PAGER = Opt(
+    "no_pager", ("--no-pager",), FLAG, "Never page long output on a terminal (PAGER, else less).", default=False
+)
+
+
 def _limit(help: str, default: int | None = None) -> Opt:
     return Opt("limit", ("--limit", "-n"), INT, help, metavar="N", default=default, minimum=1)
 
@@ -177,7 +182,7 @@ COMMANDS = (
       bilat show pk-be-labour-mou
       bilat show pk-be-labour-mou --format json | jq '.status_history'
     """,
-        (Opt("fmt", ("--format", "-f"), ONE, "table, json or md.", metavar="FORMAT"),),
+        (Opt("fmt", ("--format", "-f"), ONE, "table, json or md.", metavar="FORMAT"), NO_PAGER),
         (Arg("record_id", "An agreement, event, person... id.", metavar="ID", complete="ids"),),
     ),
     Cmd(
@@ -211,8 +216,11 @@ COMMANDS = (
       bilat brief 2025-04-12
       bilat brief belarus --format md > belarus.md
       bilat brief pk-be-labour-mou --format json
+      bilat brief belarus --short
     """,
         (
+            Opt("short", ("--short",), FLAG, "About one screen: at a glance, signed, open, promised.", default=False),
+            NO_PAGER,
             Opt(
                 "fmt",
                 ("--format", "-f"),

@@ -175,7 +175,7 @@ def show(values: Values, run: Run) -> Render:
         elif out_format == "table":
             from bilat.show_render import write_rich
 
-            write_rich(record, sys.stdout, color=run.color)
+            write_rich(record, sys.stdout, color=run.color, pager=not values.flag("no_pager"))
         else:
             from bilat.show_render import write_markdown
 
@@ -253,7 +253,9 @@ def brief(values: Values, run: Run) -> Render:
     def render() -> None:
         from bilat.brief_render import write_note
 
-        write_note(note, out_format, output, color=run.color)
+        write_note(
+            note, out_format, output, color=run.color, short=values.flag("short"), pager=not values.flag("no_pager")
+        )
 
     return render
 

@@ -182,23 +182,39 @@ def _sources(sources: list[dict[str, Any]], lines: list[str]) -> None:
         lines.append(f"{s['n']}. {outlet}, {s['published']}{where} ({s['reference']})")
 
 
+MEASURE = 100  # the widest a note or record is set on a terminal, in columns
+
+
 def write_markdown(record: dict[str, Any], out: IO[str]) -> None:
     out.write(markdown(record))
 
 
-def write_rich(record: dict[str, Any], out: IO[str], *, color: bool = True) -> None:
-    print_markdown(markdown(record), out, color=color)
+def write_rich(record: dict[str, Any], out: IO[str], *, color: bool = True, pager: bool = False) -> None:
+    print_markdown(markdown(record), out, color=color, pager=pager)
 
 
-def print_markdown(text: str, out: IO[str], *, color: bool = True) -> None:
+def print_markdown(text: str, out: IO[str], *, color: bool = True, pager: bool = False) -> None:
     """Markdown on a terminal, through Rich (never as markup: brackets in the data stay).
 
     The terminal seam for `show` and `brief`: whatever composed `text`, no control character reaches the
-    terminal, and no line is so long that Rich takes minutes to wrap it.
+    terminal, and no line is so long that Rich takes minutes to wrap it.  With `pager`, text taller than the
+    terminal goes through the user's pager (`bilat.pager`).
     """
     from rich.markdown import Markdown
 
-    console(out, color=color).print(Markdown(_terminal_lines(visible(text)), hyperlinks=False))
+    con = console(out, color=color)
+    con.width = min(con.width, MEASURE)  # lines of prose longer than this tire the eye on a wide terminal
+    rendered = Markdown(_terminal_lines(visible(text)), hyperlinks=False)
+    if not (pager and out.isatty()):
+        con.print(rendered)
+        return
+    with con.capture() as captured:
+        con.print(rendered)
+    screen = captured.get()
+    from bilat.pager import page
+
+    if not page(screen, out, con.height):
+        out.write(screen)
 
 
 def _terminal_lines(text: str) -> str:

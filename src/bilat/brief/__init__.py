@@ -6,26 +6,28 @@ and `sources` (source numbers, in the order the note first cites them), so the M
 the JSON renderings (`bilat.brief_render`) say the same thing.
 
 How a note is made: `target` reads what was asked for; `scope` selects, once, the engagements, outcomes
-and background; `headline`, `sections` and `context` write one part each; `wording` holds the words.
+and background; `headline`, `glance`, `sections` and `context` write one part each; `wording` holds the
+words.
 
 The note, in order (the keys of the dict `compose` returns):
 
 - `target`: what was asked for (`kind`: date, month, year, event, agreement, country);
 - `title`: parties, date and occasion;
-- `summary`: two statements, what happened and what it produced;
-- `engagements`: the events the note is about (and the visit they are part of);
-- `outcomes`: each instrument or commitment, with kind, status and key figures;
-- `participants`: people (role, country) and organisations, per engagement;
-- `background`: earlier engagements with the same partner (the latest few), each with what it produced;
+- `summary`: at a glance, at most six statements: when and what, what it produced, what is open, who, and
+  where the sources disagree (`bilat.brief.glance`);
 - `open_items`: what is not yet agreed (importance noted, under discussion, exploring), talks agreed or planned;
 - `follow_ups`: promises not yet seen done in a later source (open or unclear), with what became of them;
+- `outcomes`: each instrument or commitment, with kind, status and key figures;
+- `engagements`: the events the note is about (and the visit they are part of);
+- `participants`: people (role, country) and organisations, per engagement;
+- `background`: earlier engagements with the same partner (the latest few), each with what it produced;
 - `discrepancies`: where sources disagree about something in the note;
 - `sources`: the numbered sources.
 """
 
 from __future__ import annotations
 
-from bilat.brief import context, headline, sections
+from bilat.brief import context, glance, headline, sections
 from bilat.brief.scope import Scope
 from bilat.brief.target import parse_target
 from bilat.brief.wording import join
@@ -47,18 +49,24 @@ def compose(conn: sqlite3.Connection, target: str) -> dict[str, Any]:
     scope = Scope.of(facts, parse_target(facts, target))
     if not scope.shown and not scope.steps:
         raise NotFoundError(nothing_message(facts, scope.target))
-    outcomes = [sections.outcome(facts, aid, step) for aid, step in scope.steps]
-    note: dict[str, Any] = {
-        "target": _target_data(facts, scope.target),
-        "title": headline.title(facts, scope),
-        "summary": headline.summary(facts, scope, outcomes),
-        "engagements": [sections.engagement(facts, scope, e) for e in scope.shown],
-        "outcomes": outcomes,
+    parts = {
+        "outcomes": [sections.outcome(facts, aid, step) for aid, step in scope.steps],
         "participants": sections.participants(facts, scope),
-        "background": context.background(facts, scope),
         "open_items": context.open_items(facts, scope),
         "follow_ups": context.follow_ups(facts, scope),
         "discrepancies": context.discrepancies(facts, scope),
+    }
+    note: dict[str, Any] = {
+        "target": _target_data(facts, scope.target),
+        "title": headline.title(facts, scope),
+        "summary": glance.at_a_glance(facts, scope, parts),
+        "open_items": parts["open_items"],
+        "follow_ups": parts["follow_ups"],
+        "outcomes": parts["outcomes"],
+        "engagements": [sections.engagement(facts, scope, e) for e in scope.shown],
+        "participants": parts["participants"],
+        "background": context.background(facts, scope),
+        "discrepancies": parts["discrepancies"],
     }
     numbers = facts.numbering()
     numbered: dict[str, Any] = _number(note, numbers)

@@ -127,8 +127,9 @@ def open_items(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
             at = step["date"] or "date and occasion not stated"
         details = [statement(step["note"], step["sources"] or a["sources"])] if step["note"] else []
         item = {
-            **statement(f"{a['title']}: {status_label(a['status'])} — {at}", step["sources"] or a["sources"]),
+            **statement(f"{a['title']}: {status_label(a['status'])}", step["sources"] or a["sources"]),
             "id": aid,
+            "at": at,
             "title": a["title"],
             "status": a["status"],
             "date": step["date"],
@@ -147,14 +148,15 @@ def follow_ups(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
         f = facts.follow_up(fid)
         if f["status"] not in OPEN_FOLLOW_UPS:
             continue
-        ev = facts.ev(f["event"])
         sources = source_ids(f["evidence"])
-        details = [statement(f"Raised at {ev['title']} ({short_when(ev)})", merge(sources, ev["sources"]))]
+        ev = facts.ev(f["event"])
+        details = []  # where it was raised is the heading it is listed under (`at`)
         if f["outcome"]:
             details.append(statement(f"What became of it: {clean(f['outcome'])}", source_ids(f["outcome_evidence"])))
         item = {
             **statement(f"{FOLLOW_UP_LABELS.get(f['status'], f['status'])}: {clean(f['description'])}", sources),
             "id": fid,
+            "at": f"{ev['title']}, {short_when(ev)}",
             "status": f["status"],
             "due": f["due"],
             "place": f["place"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bilat.brief.scope import ancestors, roots
+from bilat.brief.scope import roots
 from bilat.brief.wording import (
     STATUS_RANK,
     engagement_count,
@@ -11,9 +11,6 @@ from bilat.brief.wording import (
     merge,
     statement,
     status_label,
-    strip_period,
-    when,
-    where,
 )
 
 TYPE_CHECKING = False  # typing stays off the query path (start-up)
@@ -105,62 +102,18 @@ def title(facts: Facts, scope: Scope) -> dict[str, Any]:
     return statement(text, sources)
 
 
-def summary(facts: Facts, scope: Scope, outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    target = scope.target
-    if target.kind == "agreement":
-        return _agreement_summary(facts, target.value)
-    tops = roots(facts, scope.focal)
-    if target.kind == "country" and len(tops) > 3:
-        first, last = span(facts, scope.shown)
-        latest = facts.ev(tops[-1])
-        text = (
-            f"{engagement_count(len(tops), len(scope.focal))}, {first} to {last}; the latest: "
-            f"{strip_period(first_sentence(latest['summary']))} ({when(latest)}; {where(latest)})."
-        )
-        lines = [statement(text, latest["sources"])]
-    else:
-        lines = [_what_happened(facts, scope, tops)]
-    lines.append(outcome_line(facts, scope, outcomes))
-    return lines
-
-
-def _agreement_summary(facts: Facts, agreement_id: str) -> list[dict[str, Any]]:
+def agreement_summary(facts: Facts, agreement_id: str) -> list[dict[str, Any]]:
     a = facts.agreement(agreement_id)
     history = []
     for s in a["steps"]:
         at = f", at {facts.ev(s['event'])['title']}" if s["event"] else ""
         date = _reported(facts, s["event"], s["date"] or "date not stated")
         history.append(f"{status_label(s['status'])} ({date}{at})")
+    """What the agreement is and each status it reached, when and where."""
     return [
         statement(first_sentence(a["summary"]), a["sources"]),
         statement("Status: " + "; then ".join(history) + ".", merge(*(s["sources"] for s in a["steps"]))),
     ]
-
-
-def _what_happened(facts: Facts, scope: Scope, tops: list[str]) -> dict[str, Any]:
-    """Each engagement's first sentence, with the day's parts dated more precisely than it."""
-    parts: list[str] = []
-    sources: list[str] = []
-    for r in tops:
-        ev = facts.ev(r)
-        sentence = strip_period(first_sentence(ev["summary"]))
-        if sentence.startswith(("The ", "It ")):  # "The session, attended by...": say which session first
-            sentence = f"{ev['title']}: {sentence[0].lower()}{sentence[1:]}"
-        parts.append(f"{sentence} ({when(ev)}; {where(ev)}).")
-        sources = merge(sources, ev["sources"])
-        by_date: dict[str, list[str]] = {}
-        for d in scope.shown:
-            if d == r or r not in ancestors(facts, d):
-                continue
-            child = facts.ev(d)
-            if child["date"] == ev["date"]:
-                continue
-            extra = "" if child["date_precision"] == "day" else f" ({when(child)})"
-            by_date.setdefault(child["date"], []).append(child["title"] + extra)
-            sources = merge(sources, child["sources"])
-        for date, titles in by_date.items():
-            parts.append(f"On {date}: " + "; ".join(titles) + ".")
-    return statement(" ".join(parts), sources)
 
 
 def outcome_line(facts: Facts, scope: Scope, outcomes: list[dict[str, Any]]) -> dict[str, Any]:
@@ -172,14 +125,26 @@ def outcome_line(facts: Facts, scope: Scope, outcomes: list[dict[str, Any]]) -> 
     for o in outcomes:
         latest[o["id"]] = o  # the last step wins: outcomes are in date order within an agreement
     counts: dict[str, int] = {}
+    bundles: dict[str, int] = {}
     for o in latest.values():
         counts[o["status"]] = counts.get(o["status"], 0) + 1
+        if o["quantity"]:  # "several", "number not stated": one record, more than one instrument
+            bundles[o["status"]] = bundles.get(o["status"], 0) + 1
+
+    def counted(s: str) -> str:
+        bundled = bundles.get(s, 0)
+        if not bundled:
+            return f"{counts[s]} {status_label(s)}"
+        which = "it stands" if counts[s] == 1 else f"{bundled} of these stand"
+        return f"{counts[s]} {status_label(s)} ({which} for several instruments or an unstated number)"
+
+    noun = f"{len(latest)} record{'s' * (len(latest) != 1)}"
     if len(counts) == 1:
-        status = status_label(next(iter(counts)))
-        text = f"Outcomes: {len(latest)}, " + (f"all {status}" if len(latest) > 1 else status)
+        only = next(iter(counts))
+        text = f"Outcomes: {noun}, " + ("all " if len(latest) > 1 else "") + counted(only).split(" ", 1)[1]
     else:
-        by_status = ", ".join(f"{counts[s]} {status_label(s)}" for s in sorted(counts, key=lambda s: STATUS_RANK[s]))
-        text = f"Outcomes: {len(latest)} ({by_status})"
+        by_status = ", ".join(counted(s) for s in sorted(counts, key=lambda s: STATUS_RANK[s]))
+        text = f"Outcomes: {noun}: {by_status}"
     figures = [f for o in latest.values() for f in o["figures"]]
     sources = merge(*(o["sources"] for o in latest.values()))
     if figures:

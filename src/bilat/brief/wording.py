@@ -89,6 +89,7 @@ def join(names: list[str]) -> str:
 
 
 def engagement_count(top_level: int, listed: int) -> str:
-    """ "3 engagements on record (6 with the meetings within them)": visits hold meetings, both are listed."""
+    """ "3 engagements on record, with 3 meetings within them": visits hold meetings, both are listed."""
     text = f"{top_level} engagement{'s' * (top_level != 1)} on record"
-    return text + (f" ({listed} with the meetings within them)" if listed > top_level else "")
+    inside = listed - top_level
+    return text + (f", with {inside} meeting{'s' * (inside != 1)} within them" if inside > 0 else "")
