@@ -86,3 +86,17 @@ def test_a_huge_argument_is_not_echoed_whole(mini: Path) -> None:
     for code, out, err in _both("show", "a" * 120_000):
         assert code == 1 and out == ""
         assert len(err) < 2_200 and err.rstrip().endswith("more characters)")
+
+
+@pytest.mark.parametrize("option", ["--no-color", "-q", "--quiet", "--debug"])
+def test_global_options_work_after_the_command_too(real: Path, option: str) -> None:
+    before = cli(option, "list", "--format", "json")
+    after = cli("list", option, "--format", "json")
+    assert after.exit_code == before.exit_code == 0, after.stderr
+    assert after.stdout == before.stdout
+
+
+def test_data_after_the_command_wins_over_data_before(real: Path, mini: Path) -> None:
+    result = cli("--data", str(real), "list", "--data", str(mini), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == cli("--data", str(mini), "list", "--format", "json").stdout

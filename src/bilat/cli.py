@@ -175,13 +175,12 @@ def _command(cmd: Cmd) -> Callable[..., None]:
     def command(ctx: typer.Context, **values: Any) -> None:
         from bilat.commands import execute
 
-        run = ctx.obj if isinstance(ctx.obj, Run) else Run()
-        code = execute(cmd.name, Values(values), run)
+        code = execute(cmd.name, Values(values), Run.of(_with_globals(ctx.obj, Values(values))))
         if code:
             raise typer.Exit(code)
 
     context = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
-    parameters = [context, *map(_argument, cmd.args), *map(_option, cmd.opts)]
+    parameters = [context, *map(_argument, cmd.args), *map(_option, cmd.opts), *map(_option, GLOBAL)]
     command.__name__ = f"{cmd.name}_command"
     return _with_signature(command, parameters, cmd.help)
 
@@ -193,14 +192,17 @@ def _version(value: bool) -> None:
 
 
 def _global_options(ctx: typer.Context, **values: Any) -> None:
-    given = Values(values)
-    ctx.obj = Run(
-        data=given.text("data"),
-        db=given.text("db"),
-        quiet=given.flag("quiet"),
-        no_color=given.flag("no_color"),
-        debug=given.flag("debug"),
-    )
+    ctx.obj = Values(values)  # the command merges its own (`bilat list -q`): see _with_globals
+
+
+def _with_globals(before: object, after: Values) -> Values:
+    """The global options given before the command, overridden by those given after it (`bilat list -q`)."""
+    merged = Values(before if isinstance(before, Values) else {})
+    for opt in GLOBAL:
+        value = after.get(opt.dest)
+        if value is not None and value != opt.default:
+            merged[opt.dest] = value
+    return merged
 
 
 _VERSION = inspect.Parameter(

@@ -3,7 +3,7 @@
 Importing Typer (its vendored Click, inspect, subprocess...) costs ~35 ms,
 more than answering a query, so a command line written the usual ways
 (`--opt value`, `--opt=value`, `-o value`, `-ovalue`, options before or
-after the arguments) is parsed here and run by `bilat.commands.execute`, the
+after the arguments, global options before or after the command) is parsed here and run by `bilat.commands.execute`, the
 same body and error funnel the Typer app uses.  Anything this parser is not
 sure of returns None and goes to Typer, which then does all the work and words
 every usage error itself: `--help`, `--version`, completion, an unknown option,
@@ -99,7 +99,7 @@ def parse(argv: list[str]) -> tuple[Cmd, Values] | None:
         return None
     values = Values({**{o.dest: o.default for o in (*GLOBAL, *cmd.opts)}, **values})
     positional: list[str] = []
-    if _parse(argv[at + 1 :], _table(cmd.opts), values, positional) is None:
+    if _parse(argv[at + 1 :], _table((*cmd.opts, *GLOBAL)), values, positional) is None:  # `list -q` too
         return None
     required = sum(argument.required for argument in cmd.args)
     if not required <= len(positional) <= len(cmd.args):
@@ -122,11 +122,4 @@ def run(argv: list[str]) -> int | None:
     from bilat.commands import execute
     from bilat.run_context import Run
 
-    run_ = Run(
-        data=values.text("data"),
-        db=values.text("db"),
-        quiet=values.flag("quiet"),
-        no_color=values.flag("no_color"),
-        debug=values.flag("debug"),
-    )
-    return execute(cmd.name, values, run_)
+    return execute(cmd.name, values, Run.of(values))

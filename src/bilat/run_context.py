@@ -15,6 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
 
+    from bilat.cli_spec import Values
     from bilat.store import Store
 
 
@@ -39,6 +40,17 @@ class Run:
         """Tracebacks instead of one-line errors: --debug or BILAT_DEBUG=1/true/yes/on."""
         self.store: Store | None = None
         """The database this run opened (set by `connect`), so a damaged one can be rebuilt."""
+
+    @classmethod
+    def of(cls, values: Values) -> Run:
+        """The run the global options in `values` ask for (given before or after the command)."""
+        return cls(
+            data=values.text("data"),
+            db=values.text("db"),
+            quiet=values.flag("quiet"),
+            no_color=values.flag("no_color"),
+            debug=values.flag("debug"),
+        )
 
     def warn(self, message: str) -> None:
         """A note or warning for the user, on stderr."""
