@@ -208,6 +208,17 @@ COMMANDS = (
         (*FILTERS, _limit("At most this many records."), TABLE_FORMAT),
     ),
     Cmd(
+        "discrepancies",
+        """Where the sources disagree (a name, a title, a date), each reading with its source, filtered like list.
+
+    \b
+    Examples:
+      bilat discrepancies
+      bilat discrepancies --country belgium --format json
+    """,
+        (*FILTERS, TABLE_FORMAT),
+    ),
+    Cmd(
         "brief",
         """Write a briefing note for a date, a month, a country or an agreement: every line cites its source.
 

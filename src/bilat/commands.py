@@ -236,6 +236,25 @@ def timeline(values: Values, run: Run) -> Render:
     )
 
 
+def discrepancies(values: Values, run: Run) -> Render:
+    from bilat.read.discrepancies import FIELDS, list_discrepancies
+    from bilat.render import Column, choose_format, write_records
+
+    out_format = choose_format(values.text("fmt"))
+    records = _read(run, lambda conn: list_discrepancies(conn, _filters(conn, values)))
+    if out_format not in ("json", "jsonl"):  # one cell: each reading with its source
+        records = [{**r, "readings": [f"“{x['value']}” ({x['source']})" for x in r["readings"]]} for r in records]
+    columns = [Column("id", "id", no_wrap=True), Column("label", "about", 40), Column("readings", "readings", 80)]
+    return lambda: write_records(
+        records,
+        out_format,
+        columns,
+        title=_plural(len(records), "discrepancy", "discrepancies"),
+        fields=FIELDS,
+        color=run.color,
+    )
+
+
 def brief(values: Values, run: Run) -> Render:
     from bilat.brief import compose
     from bilat.render import choose_format
@@ -323,6 +342,7 @@ BODIES: dict[str, Body] = {
     "summary": summary,
     "timeline": timeline,
     "brief": brief,
+    "discrepancies": discrepancies,
     "validate": validate,
     "build": build,
     "schema": schema,
