@@ -62,3 +62,12 @@ def test_unknown_id_exits_1_and_names_the_closest(real: Path) -> None:
     assert result.stderr.startswith("error: no record with id 'pk-by-readmision-agreement' (closest: ")
     assert "pk-by-readmission-agreement" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_role_is_said_once_and_a_discrepancy_is_titled_by_its_label(real_readonly: Path) -> None:
+    event = cli("show", "2025-02-10-jmc-8", "--format", "md").stdout
+    assert "- **Participant**: Aleksey Kushnarenko, co-chair (Belarusian Minister for Energy)\n" in event
+    assert event.count("Belarusian Minister for Energy") == 1
+    assert "\n\n\n" not in event
+    discrepancy = cli("show", "shehbaz-sharif-name-spelling", "--format", "md").stdout
+    assert discrepancy.startswith("# Name of Shehbaz Sharif\n")

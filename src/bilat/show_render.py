@@ -50,7 +50,7 @@ def markdown(record: dict[str, Any]) -> str:
     elif kind == "event":
         _event(record, lines, level="#")
     else:
-        title = record.get("name") or record.get("description") or record.get("subject") or record["id"]
+        title = record.get("name") or record.get("label") or record.get("description") or record["id"]
         lines.append(f"# {_line(title)}")
         lines.append("")
         for key, value in record.items():
@@ -77,8 +77,7 @@ def markdown(record: dict[str, Any]) -> str:
         for r in record.get("readings", []):
             lines.append(f"- **reading**: {r['value']} [{r['source']}] “{r['quote']}”")
         if record.get("outcome"):
-            lines.append("")
-            lines.append("## Outcome")
+            lines += ["", "## Outcome", ""]
             _quotes(lines, record.get("outcome_evidence", []), "")
         if record.get("text"):
             lines += ["", "## Text", "", record["text"].strip()]
@@ -87,7 +86,10 @@ def markdown(record: dict[str, Any]) -> str:
             lines += ["", "## Evidence", ""]
             _quotes(lines, record["evidence"], "")
     _sources(record["sources"], lines)
-    return visible("\n".join(lines).rstrip() + "\n")
+    text = "\n".join(lines).rstrip() + "\n"
+    while "\n\n\n" in text:  # one blank line between blocks, however the sections ended
+        text = text.replace("\n\n\n", "\n\n")
+    return visible(text)
 
 
 def _agreement(a: dict[str, Any], lines: list[str]) -> None:
@@ -150,7 +152,8 @@ def _event(ev: dict[str, Any], lines: list[str], level: str) -> None:
     lines.append(f"- **Countries**: {_countries(ev['countries'])}")
     for p in ev["participants"]:
         role = f", {p['role']}" if p["role"] else ""
-        titles = "; ".join(dict.fromkeys(t for t in p["titles"] if t != p["role"]))
+        role_text = (p["role"] or "").lower()
+        titles = "; ".join(dict.fromkeys(t for t in p["titles"] if t.lower() not in role_text))  # said once
         lines.append(f"- **Participant**: {p['name']}{role}" + (f" ({titles})" if titles else ""))
     for o in ev["organisations"]:
         lines.append(f"- **Organisation**: {o['name']}")
