@@ -100,3 +100,22 @@ def test_data_after_the_command_wins_over_data_before(real: Path, mini: Path) ->
     result = cli("--data", str(real), "list", "--data", str(mini), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == cli("--data", str(mini), "list", "--format", "json").stdout
+
+
+def test_a_comma_list_is_either_value(real: Path) -> None:
+    both = json.loads(cli("list", "--status", "agreed,signed", "--format", "json").stdout)
+    repeated = json.loads(cli("list", "-s", "agreed", "-s", "signed", "--format", "json").stdout)
+    assert both == repeated and {r["status"] for r in both} == {"agreed", "signed"}
+    countries = json.loads(cli("list", "--country", "belarus,belgium", "--format", "json").stdout)
+    assert len(countries) == len(json.loads(cli("list", "--format", "json").stdout))
+    bad = cli("list", "--status", "agreed,sined")
+    assert bad.exit_code == 2 and "unknown value 'sined' (did you mean 'signed'?)" in bad.stderr
+
+
+def test_brief_output_named_json_is_json(real: Path, tmp_path: Path) -> None:
+    target = tmp_path / "note.json"
+    assert cli("brief", "2025-04-12", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["target"]["value"] == "2025-04-12"
+    markdown = tmp_path / "note.md"
+    assert cli("brief", "2025-04-12", "-o", str(markdown)).exit_code == 0
+    assert markdown.read_text(encoding="utf-8").startswith("# Pakistan and Belarus")

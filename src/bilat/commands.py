@@ -265,7 +265,9 @@ def brief(values: Values, run: Run) -> Render:
         from bilat.problems import UsageError
 
         raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
-    if out_format == "plain" or (output and out_format == "table"):
+    if output and values.text("fmt") is None and output.lower().endswith(".json"):
+        out_format = "json"  # -o note.json: the file's name says what it holds
+    elif out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
     note = _read(run, lambda conn: compose(conn, values.text("target") or ""))
 

@@ -31,15 +31,25 @@ def _texts(raw: object) -> list[str]:
 
 
 def _countries(conn: sqlite3.Connection, raw: object, option: str) -> Value:
+    """Each country named; `belarus,belgium` is two when it is not one name ("Korea, Republic of" is one)."""
     from bilat.countries import resolve_country
 
-    return [resolve_country(conn, c) for c in _texts(raw)]
+    out = []
+    for text in _texts(raw):
+        try:
+            out.append(resolve_country(conn, text))
+        except UsageError:
+            parts = [p for p in text.split(",") if p.strip()]
+            if len(parts) < 2:
+                raise
+            out += [resolve_country(conn, p) for p in parts]
+    return out
 
 
 def _choice(conn: sqlite3.Connection, raw: object, option: str) -> Value:
     allowed = _CHOICES[option]
     out = []
-    for value in _texts(raw):
+    for value in (part for text in _texts(raw) for part in text.split(",")):  # `agreed,signed`: either
         v = value.strip().lower().replace("_", "-").replace(" ", "-")
         if v not in allowed:
             from bilat.suggest import did_you_mean
