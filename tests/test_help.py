@@ -133,3 +133,9 @@ def test_completion_callbacks_directly(mini: Path) -> None:
     assert _complete_countries("BEL") == ["belarus", "belgium"]
     assert _complete_countries("zz") == []
     assert _complete_ids("pk-be") == ["pk-be-labour-mou"]
+
+
+def test_the_command_list_gives_each_description_whole() -> None:
+    text = cli("--help").stdout
+    assert "..." not in text.split("Commands:", 1)[1]
+    assert "best match first" in text

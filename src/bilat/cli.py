@@ -224,8 +224,8 @@ app.callback()(
         "",
     )
 )
-for _cmd in COMMANDS:
-    app.command(_cmd.name)(_command(_cmd))
+for _cmd in COMMANDS:  # the first line of its help, whole, in `bilat --help` (Click would cut it at 45 characters)
+    app.command(_cmd.name, short_help=_cmd.help.split("\n", 1)[0].rstrip("."))(_command(_cmd))
 for _alias, _name in ALIASES.items():  # e.g. `summarise`: hidden from the list, explained by its own --help
     app.command(_alias, hidden=True)(_command(BY_NAME[_name]))
 
