@@ -266,7 +266,15 @@ def test_ctrl_c_while_running_is_130_and_quiet(mini: Path, tmp_path: Path) -> No
     # Hold the build lock so that the first run waits for it: a running process, deterministically.
     with open(db.with_name(db.name + ".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.Popen([bilat_script(), "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [bilat_script(), "list"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            # A background job (nohup, cron, `pytest &`) starts with SIGINT ignored, and a child inherits that:
+            # give bilat the disposition a terminal's foreground process has, which is what this test is about.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         try:
             deadline = time.monotonic() + 60
             while not _waiting_on_lock(proc.pid):

@@ -82,11 +82,35 @@ def test_show_completion_prints_a_bash_script() -> None:
     assert check.returncode == 0 and "_bilat_completion" in check.stdout
 
 
-@pytest.mark.parametrize("shell_name", ["zsh", "fish"])
-def test_show_completion_for_other_shells(shell_name: str) -> None:
-    proc = shell(f"bilat --show-completion {shell_name}")
+@pytest.mark.parametrize(
+    ("shell_name", "mark"),
+    [
+        ("bash", "complete -o default -F _bilat_completion bilat"),
+        ("zsh", "#compdef bilat"),
+        ("fish", "complete --command bilat"),
+        ("powershell", "Register-ArgumentCompleter -Native -CommandName bilat"),
+    ],
+)
+def test_show_completion_prints_the_named_shells_script(shell_name: str, mark: str) -> None:
+    proc = shell(f"bilat --show-completion {shell_name}")  # from bash: the name given wins
     assert proc.returncode == 0, proc.stderr
-    assert "_BILAT_COMPLETE" in proc.stdout
+    assert mark in proc.stdout and f"complete_{shell_name}" in proc.stdout
+
+
+def test_show_completion_with_no_shell_to_detect_asks_for_its_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bilat import completion_script
+    from bilat.cli import run
+
+    monkeypatch.setattr(completion_script, "detected_shell", lambda: None)
+    assert run(["--show-completion"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "name the shell: bilat --show-completion bash|zsh|fish|powershell" in err
+    assert run(["--show-completion", "tcsh"]) == 2
+    monkeypatch.setattr(completion_script, "detected_shell", lambda: "zsh")
+    assert run(["--show-completion"]) == 0
+    assert "#compdef bilat" in capsys.readouterr().out
 
 
 def _complete(words: str) -> list[str]:

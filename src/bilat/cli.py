@@ -232,6 +232,11 @@ for _alias, _name in ALIASES.items():  # e.g. `summarise`: hidden from the list,
 
 def run(args: list[str] | None = None) -> int:
     """Run the app as the `bilat` script does and return its exit code."""
+    from bilat.completion_script import show_completion
+
+    shown = show_completion(sys.argv[1:] if args is None else args)
+    if shown is not None:
+        return shown
     try:
         app(args=args, prog_name="bilat")
     except SystemExit as exc:
