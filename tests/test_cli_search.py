@@ -122,3 +122,42 @@ def test_odd_digits_and_huge_numbers_are_plain_words(real: Path, query: str) -> 
     result = cli("search", query, "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+# ---------------------------------------------------------------- names, people and disagreements
+
+
+def test_a_name_finds_the_person_with_who_they_are_not_every_outcome(real: Path) -> None:
+    hits = _hits("Linevich")
+    types = {(h["type"], h["id"]) for h in hits}
+    assert ("person", "anatoly-linevich") in types
+    assert ("event", "jmc-8-sideline-discussions") in types
+    assert not any(h["type"] == "agreement" for h in hits)  # present where things were agreed is not the thing
+    person = next(h for h in hits if h["type"] == "person")
+    assert "Minister for Agriculture" in person["snippet"]
+
+
+def test_an_alias_the_data_records_finds_the_person(real: Path) -> None:
+    hits = _hits("Shahbaz")
+    person = next(h for h in hits if h["type"] == "person")
+    assert person["id"] == "shehbaz-sharif" and "Prime Minister" in person["snippet"]
+
+
+def test_discrepancies_are_found_by_search(real: Path) -> None:
+    assert {h["type"] for h in _hits("disagree")} == {"discrepancy"}
+    spelling = next(h for h in _hits("Nicole_demoor") if h["type"] == "discrepancy")
+    assert spelling["title"] == "Name of Nicole De Moor"
+    assert not [h for h in _hits("disagree", "--status", "signed") if h["id"].startswith("nicole")]
+
+
+def test_a_near_spelling_finds_the_name_and_says_so(real: Path) -> None:
+    result = cli("search", "Lukashenka", "--format", "json")
+    assert result.exit_code == 0
+    assert (
+        "note: no hits for 'lukashenka'; showing hits for the nearest word in the data, 'Lukashenko'" in result.stderr
+    )
+    assert any(h["id"] == "aleksandr-lukashenko" for h in json.loads(result.stdout))
+    quiet = cli("-q", "search", "Lukashenka", "--format", "json")
+    assert quiet.stderr == "" and quiet.stdout == result.stdout
+    nothing = cli("search", "Zxqvbnm", "--format", "json")
+    assert nothing.exit_code == 0 and json.loads(nothing.stdout) == [] and nothing.stderr == ""

@@ -156,3 +156,12 @@ def test_a_date_that_reads_two_ways_is_ambiguous() -> None:
     with pytest.raises(dates.AmbiguousDate) as caught:
         dates.typed("04/05/2025")
     assert caught.value.readings == ("2025-05-04", "2025-04-05")
+
+
+def test_near_spellings_are_close_words_the_index_has(conn: sqlite3.Connection) -> None:
+    from bilat.read.search import near_spellings
+
+    assert near_spellings(conn, "Lukashenka talks") == {"lukashenka": "lukashenko"}  # talks is there
+    assert near_spellings(conn, "Khra") == {"khra": "khar"}  # two letters swapped
+    assert near_spellings(conn, "Zxqvbnm") == {}
+    assert near_spellings(conn, "abc") == {}  # too short to guess at

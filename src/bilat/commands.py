@@ -140,6 +140,10 @@ def search(values: Values, run: Run) -> Render:
         if result.reinterpreted and not run.quiet:
             words = result.query if len(result.query) <= 120 else result.query[:119] + "…"
             run.warn(f"note: {query[:80]!r} is not search syntax; searched for the words {words}")
+        if result.respelled and not run.quiet:
+            said = ", ".join(f"{w!r}" for w in result.respelled)
+            meant = ", ".join(f"{w!r}" for w in result.respelled.values())
+            run.warn(f"note: no hits for {said}; showing hits for the nearest word in the data, {meant}")
         cut = result.total > len(result.hits)
         if cut and out_format != "table" and not run.quiet:
             run.warn(f"note: {_of(len(result.hits), result.total, 'hit')}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "5"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "6"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -209,11 +209,11 @@ def _words(*parts: str) -> str:
 
 _COUNTRY_NAMES = "c.name || ' ' || c.code || ' ' || coalesce(c.alpha3, '') || ' ' || coalesce(c.demonym, '')"
 _EVIDENCE_OF = "(select group_concat(quote, ' ') from evidence e where e.record_id = {id})"
+# An agreement is found by its institutions and parties, not by everyone present where it was signed: a name
+# search finds the person (a record of its own) and the engagements they took part in, not every outcome.
 _AGREEMENT_NAMES = _words(
     """(select group_concat(o.search_names, ' ') from agreement_institutions i
          join organisations o on o.id = i.organisation_id where i.agreement_id = a.id)""",
-    """(select group_concat(p.search_names, ' ') from status_steps st join event_participants x
-         on x.event_id = st.event_id join people p on p.id = x.person_id where st.agreement_id = a.id)""",
     f"""(select group_concat({_COUNTRY_NAMES}, ' ') from agreement_parties x join countries c on c.code = x.country
          where x.agreement_id = a.id)""",
 )
@@ -241,7 +241,40 @@ _SEARCH_TEXT: dict[str, tuple[str, str, tuple[str, str, str, str]]] = {
     ),
     "event": ("events ev", "ev", ("ev.summary", _EVIDENCE_OF.format(id="ev.id"), _EVENT_NAMES, "ev.place")),
     "follow_up": ("follow_ups f", "f", ("f.outcome", _EVIDENCE_OF.format(id="f.id"), "null", "f.place")),
+    # A person: every spelling and role in the summary, so a hit's snippet says who they are.
+    "person": (
+        "people p",
+        "p",
+        (
+            _words(
+                "p.name",
+                "(select '(also ' || group_concat(alias, '; ') || ')' from person_aliases x where x.person_id = p.id)",
+                "(select group_concat(title, '; ') from person_roles r where r.person_id = p.id)",
+            ),
+            _EVIDENCE_OF.format(id="p.id"),
+            "null",
+            "null",
+        ),
+    ),
+    # Where the sources disagree: found by each reading and its quote.
+    "discrepancy": (
+        "discrepancies d",
+        "d",
+        (
+            _words(
+                "'The sources disagree (a discrepancy):'",
+                "d.note",
+                "(select group_concat(value, '; ') from readings r where r.discrepancy_id = d.id)",
+            ),
+            "(select group_concat(quote, ' ') from readings r where r.discrepancy_id = d.id)",
+            "null",
+            "null",
+        ),
+    ),
 }
+
+
+SEARCH_RECORD_TYPES = tuple(_SEARCH_TEXT)  # the kinds of record search finds, one arm of search_text each
 
 
 def search_text(*, by_record: bool, after: str = "", only: str = "") -> str:
@@ -306,6 +339,8 @@ def create_schema(conn: sqlite3.Connection) -> None:
         )
         conn.execute(f"create table [{table.name}] ({cols})")
     conn.execute(_FTS_DDL)
+    # The words the index holds, one row each: search offers the nearest when a word matches nothing.
+    conn.execute("create virtual table search_vocab using fts5vocab(search_index_fts, 'row')")
     for name, sql in VIEWS.items():
         conn.execute(f"create view {name} as {sql}")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bilat.build.schema import FTS_COLUMNS, search_text
+from bilat.build.schema import FTS_COLUMNS, SEARCH_RECORD_TYPES, search_text
 
 _SEARCH_ROWS = """
     select 'agreement' as record_type, a.id as record_id, a.date_start, a.title from agreements a {only_a}
@@ -16,7 +16,11 @@ _SEARCH_ROWS = """
     select 'event', ev.id, ev.date_start, ev.title from events ev {only_e}
     union all
     select 'follow_up', f.id, (select date_start from events where id = f.event_id), f.description
-    from follow_ups f {only_f}"""
+    from follow_ups f {only_f}
+    union all
+    select 'person', p.id, null, p.name from people p {only_p}
+    union all
+    select 'discrepancy', d.id, null, d.id from discrepancies d {only_d}"""
 
 
 def index_search(conn: sqlite3.Connection, selected: str | None) -> None:
@@ -30,6 +34,8 @@ def index_search(conn: sqlite3.Connection, selected: str | None) -> None:
         only_a=f"where a.id in ({selected})" if selected else "",
         only_e=f"where ev.id in ({selected})" if selected else "",
         only_f=f"where f.id in ({selected})" if selected else "",
+        only_p=f"where p.id in ({selected})" if selected else "",
+        only_d=f"where d.id in ({selected})" if selected else "",
     )
     conn.execute(
         "insert into search_index (record_type, record_id, date_start, title) "
@@ -40,7 +46,7 @@ def index_search(conn: sqlite3.Connection, selected: str | None) -> None:
     conn.execute(f"create temp table search_rows (key integer primary key, {cols})")
     conn.execute(
         f"insert into temp.search_rows select key, {cols} from ({search_text(by_record=True, after='?')})",
-        (first, first, first),
+        (first,) * len(SEARCH_RECORD_TYPES),
     )
     conn.execute(f"insert into search_index_fts (rowid, {cols}) select key, {cols} from temp.search_rows order by key")
     conn.execute("drop table temp.search_rows")

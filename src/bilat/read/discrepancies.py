@@ -20,21 +20,26 @@ if TYPE_CHECKING:
 FIELDS = ("id", "label", "subject", "field", "readings", "sources", "note")
 
 
-def list_discrepancies(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any]]:
-    """Each discrepancy as a flat record: `readings` are "value [source id]" (JSON keeps them as objects)."""
+def matching(filters: Filters) -> tuple[str, list[str]]:
+    """SQL selecting the ids of the discrepancies that pass `filters`, and its parameters (search uses it too)."""
     a_where, a_params = filters.agreement_clause("a")
     e_where, e_params = filters.event_clause("e")
     subject_id = "trim(substr(d.subject, instr(d.subject, ':') + 1))"
     sql = f"""
-        select d.* from discrepancies d
+        select d.id from discrepancies d
         where {subject_id} in (select a.id from agreements a where {a_where})
            or {subject_id} in (select e.id from events e where {e_where})
            or {subject_id} in (select p.person_id from event_participants p
                                where p.event_id in (select e.id from events e where {e_where}))
            or {subject_id} in (select o.organisation_id from event_organisations o
-                               where o.event_id in (select e.id from events e where {e_where}))
-        order by d.id"""
-    rows = conn.execute(sql, [*a_params, *e_params, *e_params, *e_params]).fetchall()
+                               where o.event_id in (select e.id from events e where {e_where}))"""
+    return sql, [*a_params, *e_params, *e_params, *e_params]
+
+
+def list_discrepancies(conn: sqlite3.Connection, filters: Filters) -> list[dict[str, Any]]:
+    """Each discrepancy as a flat record: `readings` are "value [source id]" (JSON keeps them as objects)."""
+    ids, params = matching(filters)
+    rows = conn.execute(f"select * from discrepancies where id in ({ids}) order by id", params).fetchall()
     return [_record(conn, row) for row in rows]
 
 

@@ -11,7 +11,9 @@ import sqlite3
 
 from bilat import dates, highlight
 from bilat.problems import UsageError
+from bilat.read.discrepancies import matching as discrepancies_matching
 from bilat.read.listing import date_precision
+from bilat.read.records import discrepancy_label
 
 TYPE_CHECKING = False  # typing stays off the query path (start-up)
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ RANKED_AT_MOST = 20_000
 class SearchResult:
     """The hits, the FTS5 query actually run, and whether (and how far) the matches were cut before ranking."""
 
-    __slots__ = ("hits", "matches", "query", "ranked", "reinterpreted", "total")
+    __slots__ = ("hits", "matches", "query", "ranked", "reinterpreted", "respelled", "total")
 
     def __init__(
         self,
@@ -45,6 +47,7 @@ class SearchResult:
         self.matches = matches  # how many records match, when that is more than were ranked
         self.ranked = ranked  # how many of the most recent matches were ranked (None: every match)
         self.total = len(hits)  # how many hits there were before --limit cut them (set by `search`)
+        self.respelled: dict[str, str] = {}  # a word that matched nothing -> the nearest word searched instead
 
 
 def fts_words(text: str) -> str:
@@ -100,7 +103,54 @@ def plain_words_query(text: str) -> str | None:
 
 
 def search(conn: sqlite3.Connection, text: str, filters: Filters, *, limit: int | None = 20) -> SearchResult:
-    """Full-text search, ranked by bm25 (titles first); a query FTS5 cannot parse is retried as plain words."""
+    """Full-text search, ranked by bm25 (titles first); a query FTS5 cannot parse is retried as plain words,
+    and plain words that find nothing are retried with the nearest words the index has (Lukashenka)."""
+    result = _search(conn, text, filters, limit)
+    if result.hits or plain_words_query(text) is None:
+        return result
+    respelled = near_spellings(conn, text)
+    if not respelled:
+        return result
+    words = " ".join(respelled.get(w.lower(), w) for w in text.split())
+    retried = _search(conn, words, filters, limit)
+    if not retried.hits:
+        return result
+    retried.respelled = {word: _as_written(retried.hits, stem) for word, stem in respelled.items()}
+    return retried
+
+
+def _as_written(hits: list[SearchHit], stem: str) -> str:
+    """The word the data has for an index `stem` (belaru -> Belarus), as the hits' snippets highlight it."""
+    for hit in hits:
+        for found in re.findall(f"{highlight.START}(.*?){highlight.END}", hit["snippet"] or ""):
+            if found.lower().startswith(stem[:3]):
+                return str(found)
+    return stem
+
+
+def near_spellings(conn: sqlite3.Connection, text: str) -> dict[str, str]:
+    """Each word of `text` (4 letters or more) the index lacks -> the closest word it has, when one is close:
+    most letters alike in the same order, or the same letters swapped (Claes, Cleas)."""
+    from difflib import SequenceMatcher  # only when a search found nothing
+
+    out: dict[str, str] = {}
+    for word in dict.fromkeys(re.findall(r"[^\W\d_]{4,}", text.lower())):
+        quoted = '"' + word.replace('"', '""') + '"'
+        if conn.execute("select 1 from search_index_fts where search_index_fts match ? limit 1", (quoted,)).fetchone():
+            continue  # the word is there (perhaps as another form of it: talks, talk)
+        low, high = word[:2], word[:1] + chr(ord(word[1]) + 1)
+        candidates = conn.execute(
+            "select term from search_vocab where term >= ? and term < ? and length(term) between ? and ?",
+            (low, high, len(word) - 2, len(word) + 2),
+        ).fetchall()
+        scored = [(SequenceMatcher(None, word, term).ratio(), term) for (term,) in candidates]
+        for score, term in sorted(scored, reverse=True)[:1]:
+            if score >= 0.8 or sorted(word.removesuffix("s")) == sorted(term):
+                out[word] = term
+    return out
+
+
+def _search(conn: sqlite3.Connection, text: str, filters: Filters, limit: int | None) -> SearchResult:
     if not text.strip():
         raise UsageError("search: the query is empty")
     if not re.search(r"\w", text):  # '""', '*', '🙂': FTS5 accepts some of these but they can never match
@@ -187,13 +237,18 @@ def _matching(query: str, filters: Filters, newest: list[Any]) -> tuple[str, lis
     a_where, a_params = filters.agreement_clause("a")
     e_where, e_params = filters.event_clause("e")
     f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
+    d_ids, d_params = discrepancies_matching(filters)
     where = f"""search_index_fts match ? {"and search_index_fts.rowid >= ?" if newest else ""}
           and case s.record_type
                 when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
                 when 'event' then s.record_id in (select e.id from events e where {e_where})
+                when 'person' then s.record_id in (select x.person_id from event_participants x
+                                                   where x.event_id in (select e.id from events e where {e_where}))
+                when 'discrepancy' then s.record_id in ({d_ids})
                 else s.record_id in (select f.id from follow_ups f where {f_clause})
               end"""
-    params: list[Any] = [query, *newest, *a_params, *e_params, *(e_params if not filters.agreements_only else [])]
+    f_params = e_params if not filters.agreements_only else []
+    params: list[Any] = [query, *newest, *a_params, *e_params, *e_params, *d_params, *f_params]
     return where, params
 
 
@@ -221,7 +276,10 @@ def _dated(conn: sqlite3.Connection, row: sqlite3.Row) -> SearchHit:
     elif row["record_type"] == "event":
         e = conn.execute("select date, date_precision from events where id = ?", (row["record_id"],)).fetchone()
         hit["date"], hit["date_precision"] = e["date"], e["date_precision"]
-    else:
+    elif row["record_type"] == "discrepancy":
+        d = conn.execute("select subject, field from discrepancies where id = ?", (row["record_id"],)).fetchone()
+        hit["title"] = discrepancy_label(conn, d["subject"], d["field"])
+    elif row["record_type"] == "follow_up":
         f = conn.execute("select due, status from follow_ups where id = ?", (row["record_id"],)).fetchone()
         hit["date"], hit["status"] = f["due"], f["status"]
         hit["date_precision"] = dates.precision(f["due"])
