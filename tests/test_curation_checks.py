@@ -188,3 +188,28 @@ def test_a_dataset_with_errors_gets_its_errors_not_warnings(tmp_path: Path) -> N
     path = dataset(tmp_path, agreement_title="Readmission Agreement (April 2025)", agreement_summary="")
     problems = check_dataset(path)
     assert problems and problems.warnings == []
+
+
+def test_a_step_dated_apart_from_its_event_is_flagged(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "report.txt").write_text(SOURCE, encoding="utf-8")
+    fields = {
+        **CLEAN,
+        "event_date": "2025-04-10",
+        "precision": "day",
+        "derivation": "date_derivation: Said as Thursday.",
+    }
+    for step_date, warned in (('"2025-04-09"', True), ('"2025-04-10"', False), ('"2025-04"', False)):
+        (folder / "agreements.yaml").write_text(HEAD.format(**{**fields, "step_date": step_date}), encoding="utf-8")
+        found = [str(w) for w in check_dataset(folder / "agreements.yaml").warnings if "its event" in str(w)]
+        assert bool(found) == warned, (step_date, found)
+    assert (
+        "the step is dated 2025-04-09 but its event 'leaders-meeting-reported-2025-04-12' is dated 2025-04-10"
+        in str(check_dataset_with(folder, {**fields, "step_date": '"2025-04-09"'}))
+    )
+
+
+def check_dataset_with(folder: Path, fields: dict[str, str]) -> list[str]:
+    (folder / "agreements.yaml").write_text(HEAD.format(**fields), encoding="utf-8")
+    return [str(w) for w in check_dataset(folder / "agreements.yaml").warnings]

@@ -73,7 +73,28 @@ def test_valid_file_exits_0(mini: Path) -> None:
         ('published: "2023-06-13"', 'published: "2023-13-45"', '"2023-13-45"', "not a real date"),
         ('published: "2023-06-13"', "published: 2001-13-45", "2001-13-45", "not a real date"),
         ('    outlet: "Alpha News"', "    outlet: on", "outlet: on", "unquoted on as a boolean"),
-        ("    kind: mou", "    kind: treaty", "kind: treaty", "Input should be"),
+        ("    kind: mou", "    kind: treaty", "kind: treaty", "unknown value 'treaty' (one of: "),
+        ("    kind: mou", "    kind: mu", "kind: mu", "unknown value 'mu' (did you mean 'mou'?)"),
+        ("sectors: [labour-mobility]", "sectors: [labour]", "sectors: [labour]", "(did you mean 'labour-mobility'?)"),
+        ("      - status: under-discussion", "      - status: under-discusion", "under-discusion", "(did you mean"),
+        (
+            'parties: ["PK", "BE"]',
+            'parties: ["PK", "Belgium"]',
+            '"Belgium"',
+            "country code such as PK or BY, got 'Belgium' (write \"BE\" for Belgium)",
+        ),
+        (
+            'published: "2023-06-13"',
+            'published: "13 June 2023"',
+            '"13 June 2023"',
+            'expected a date as YYYY, YYYY-MM or YYYY-MM-DD (e.g. "2025-04-12"), got \'13 June 2023\' (write "2023-06-13")',
+        ),
+        (
+            "  - id: pk-by-readmission",
+            "  - id: PK_BY Readmission",
+            "PK_BY Readmission",
+            "expected an id: lower-case letters, digits and hyphens",
+        ),
         ("      - value: 150000", '      - value: "lots"', '"lots"', "valid integer"),
         ("    title: Readmission Agreement", "    titel: Readmission Agreement", "titel:", "unknown field"),
     ],
@@ -166,10 +187,43 @@ def test_missing_source_text_is_reported(mini: Path) -> None:
     assert "source text" in result.stdout and "missing" in result.stdout
 
 
-def test_missing_data_file(tmp_path: Path) -> None:
+def test_a_missing_file_named_on_the_command_line_is_a_usage_error(tmp_path: Path) -> None:
     result = cli("validate", str(tmp_path / "nope.yaml"))
-    assert result.exit_code == 3
-    assert "nope.yaml:1:1: data file not found" in result.stdout
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: validate: no such file or folder {str(tmp_path / 'nope.yaml')!r}"
+
+
+def test_no_message_shows_a_regular_expression(mini: Path) -> None:
+    _edit(mini, 'parties: ["PK", "BE"]', 'parties: ["PK", "Belgium"]')
+    _edit(mini, 'published: "2023-06-13"', 'published: "13 June 2023"')
+    _edit(mini, "  - id: pk-by-readmission", "  - id: PK_BY")
+    out = cli("validate", str(mini)).stdout
+    assert len(out.splitlines()) == 3
+    assert "^" not in out and "$'" not in out and "\\d" not in out and "pattern" not in out
+
+
+def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
+    _edit(mini, "        event: 2023-06-12-khar-de-moor", "        event: 2023-06-12-khar-de-mor")
+    out = cli("validate", str(mini)).stdout
+    assert "unknown event id '2023-06-12-khar-de-mor' (did you mean '2023-06-12-khar-de-moor'?)" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ('"send 150,000 skilled Pakistani workers."', "where the quote has '.' (U+002E FULL STOP)"),
+        ('"“send 150,000 skilled Pakistani workers”"', "without the quotation marks “…”: drop them"),
+        (
+            '"send 150.000 skilled Pakistani workers"',
+            "the source has ',' (U+002C COMMA) where the quote has '.' (U+002E FULL STOP)",
+        ),
+    ],
+)
+def test_a_quote_not_found_says_where_the_source_differs(mini: Path, typed: str, says: str) -> None:
+    _edit(mini, 'quote: "send 150,000 skilled Pakistani workers"', f"quote: {typed}")
+    out = cli("validate", str(mini)).stdout
+    assert "quote not found in source 'beta'" in out and says in out, out
+    assert "(line " in out or "drop them" in out
 
 
 def test_shipped_json_schema_matches_the_model() -> None:

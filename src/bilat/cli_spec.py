@@ -262,7 +262,8 @@ COMMANDS = (
         """Check the dataset: schema, ids, references, and every quote against its source.
 
     Prints every problem as FILE:LINE:COLUMN: path: message, then every warning (a date, quotation or
-    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not.
+    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not,
+    2 when the file named does not exist.
 
     \b
     Examples:

@@ -295,6 +295,10 @@ def validate(values: Values, run: Run) -> Render:
     from bilat.validate import check_dataset
 
     file = values.text("file")
+    if file and not Path(file).exists():  # a name mistyped on the command line: usage, not invalid data
+        from bilat.problems import UsageError
+
+        raise UsageError(f"validate: no such file or folder {file!r}")
     data = Path(file) if file else resolve(run.data, run.db).data
     problems = check_dataset(data)
 

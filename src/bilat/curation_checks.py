@@ -9,6 +9,8 @@
    with no `date_derivation`.  A report's date is never passed off as the day something happened.
 3. A quoted phrase (between "straight" or “curly” double quotes) in a summary, description, note or date
    derivation that is in no source text: a quotation the sources do not hold.
+4. A status step whose date cannot be the date of the event it names (2024-11-25 at an event of
+   2024-11-26; a month holds its days, so 2024-11 can).
 
 Each warning is a `Problem` whose message starts with `warning: `, so it prints as
 `FILE:LINE:COLUMN: path: warning: message`.
@@ -79,6 +81,16 @@ def _has(dates: Iterable[tuple[str | None, bool]], named: str, said_reported: bo
         d is not None and (d == named or (len(named) == 7 and d.startswith(named))) and (said_reported or not rep)
         for d, rep in dates
     )
+
+
+def _same_time(date: str, other: str) -> bool:
+    """Whether two dates, each at its own precision, can be the same day (2024-11 and 2024-11-26 can)."""
+    from bilat import dates
+
+    try:
+        return dates.overlaps(date, *dates.span(other))
+    except dates.NotADate:
+        return True  # a date that is not one is reported by the schema, not here
 
 
 def _fold(text: str) -> str:
@@ -191,6 +203,14 @@ class _Rules:
         self.quotes(doc, (*path, "note"), step.note)
         if step.date is None:
             return
+        event_date = self.event_dates.get(step.event or "", (None, None, None))[0]
+        if event_date and not _same_time(step.date, event_date):
+            self.warn(
+                doc,
+                (*path, "date"),
+                f"the step is dated {step.date} but its event {step.event!r} is dated {event_date}: "
+                "one of the two is wrong, or the step belongs to another event",
+            )
         cited = sorted({ev.source for ev in step.evidence if self.published.get(ev.source) == step.date})
         event = self.event_dates.get(step.event or "")
         explained = event is not None and event[0] == step.date and event[1] != "reported" and event[2]

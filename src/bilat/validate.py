@@ -35,6 +35,7 @@ from bilat.model import (
 )
 from bilat.problems import Problem
 from bilat.source_files import SourceFileError, read_source
+from bilat.validate_messages import choice_message, pattern_message, quote_message, unknown_id_hint
 
 __all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
 
@@ -233,12 +234,13 @@ class Checker:
                 kind = singular.get(ref.section, ref.section.rstrip("s"))
                 actual = self.ids.get(ref.target)
                 extra = f" ({ref.target!r} is in {actual[0]})" if actual else ""
+                extra = extra or unknown_id_hint(ref.target, list(self.by_section[ref.section]))
                 self.report([_with_message(ref.where, f"unknown {kind} id {ref.target!r}{extra}")])
         for source, quote, where in self._quotes:
             name = self.source_files.get(source)
             text = _source_text(sources_folder(self.data), name)[0] if name else None
             if text is not None and normalise(quote) not in text:
-                self.report([_with_message(where, f"quote not found in source {source!r}: {_short(quote)}")])
+                self.report([_with_message(where, quote_message(source, normalise(quote), _short(quote), text))])
         self._refs.clear()
         self._quotes.clear()
         if not (self.problems or self.records or self.ids or self.declared_empty):
@@ -335,6 +337,12 @@ def _message(error: Any, doc: Document, path: Path_) -> str:
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
         value = _value_at(doc.data, path)
         return text_problem(value) if isinstance(value, str) else message
+    if kind == "string_pattern_mismatch":  # never a regular expression: what the field expects, in words
+        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), _value_at(doc.data, path))
+        if worded:
+            return worded
+    if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
+        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path))
     plain = doc.plain_scalars.get(path)
     if plain and kind in _EXPECTED:
         text, what = plain

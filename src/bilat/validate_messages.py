@@ -1,0 +1,166 @@
+"""What a curator reads when the dataset is wrong: each problem in words, with the fix when it can be told.
+
+- a value of the wrong form says what the field expects, never a regular expression ("a date as YYYY,
+  YYYY-MM or YYYY-MM-DD", "a two-letter ISO 3166 country code such as PK"), and the value it would be
+  when that is clear ("26 November 2024" -> "2024-11-26", "Belarus" -> "BY");
+- a status, kind, sector or id that is nearly right gets a did-you-mean;
+- a quote not found in its source says where the source has nearly that text, and which characters differ
+  (a straight ' typed for the source's curly ’, a dash, a space, a full stop the source does not have).
+
+Off the query path (validation and builds only), so difflib and pycountry are fine here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bilat import dates
+from bilat.suggest import did_you_mean
+
+ID_WORDS = "an id: lower-case letters, digits and hyphens, starting with a letter or digit"
+DATE_WORDS = 'a date as YYYY, YYYY-MM or YYYY-MM-DD (e.g. "2025-04-12")'
+COUNTRY_WORDS = "a two-letter ISO 3166 country code such as PK or BY"
+_SHOWN_AT_MOST = 12  # allowed values listed in a message; longer lists point at the README's vocabulary
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: text in quotes (cut at 80 characters), anything else by what it is."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 80 else value[:79] + "…")
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing (null)" if value is None else str(value)[:80]
+
+
+def pattern_message(pattern: str, value: object) -> str | None:
+    """The words for a value that does not match a field's pattern; None for a pattern this does not know."""
+    if pattern == r"^[A-Z]{2}$":
+        return f"expected {COUNTRY_WORDS}, got {shown(value)}" + _country_hint(value)
+    if pattern.startswith(r"^\d{4}"):
+        return f"expected {DATE_WORDS}, got {shown(value)}" + _date_hint(value)
+    if pattern.startswith("^[a-z0-9]"):
+        hint = ""
+        if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9 _-]+", value):
+            hint = f' (write "{re.sub(r"[ _]+", "-", value.strip().lower())}")'
+        return f"expected {ID_WORDS}, got {shown(value)}{hint}"
+    return None
+
+
+def _date_hint(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        iso = dates.typed(value)
+    except dates.AmbiguousDate as exc:
+        return f" (it could be {exc.readings[0]} or {exc.readings[1]}: write the one meant)"
+    if iso is None:
+        return ""
+    try:
+        dates.span(iso)
+    except dates.NotADate:
+        return ""
+    return f' (write "{iso}")'
+
+
+def _country_hint(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if re.fullmatch(r"[a-z]{2}", value.strip()):
+        return f' (write "{value.strip().upper()}")'
+    try:
+        import pycountry
+
+        country = pycountry.countries.lookup(value.strip())
+    except LookupError:
+        from bilat.countries import ALIASES, DEMONYMS
+
+        code = ALIASES.get(value.strip().lower()) or DEMONYMS.get(value.strip().lower())
+        return f' (write "{code}")' if code and len(code) == 2 else ""
+    return f' (write "{country.alpha_2}" for {country.name})'
+
+
+def choice_message(expected: str, value: object) -> str:
+    """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are."""
+    allowed = re.findall(r"'([^']*)'", expected)
+    value_shown = shown(value)
+    if isinstance(value, str):
+        typed = value.strip().lower().replace("_", "-").replace(" ", "-")
+        near = did_you_mean(typed, allowed, cutoff=0.6)
+        if near:
+            return f"unknown value {value_shown}{near}"
+        wider = [a for a in allowed if len(typed) >= 3 and (a.startswith(typed) or typed in a.split("-"))]
+        if wider:  # `labour` for labour-mobility, `memorandum` for memorandum-of-cooperation
+            return f"unknown value {value_shown} (did you mean {' or '.join(repr(a) for a in wider[:3])}?)"
+    if len(allowed) <= _SHOWN_AT_MOST:
+        return f"unknown value {value_shown} (one of: {', '.join(allowed)})"
+    return f"unknown value {value_shown}: the README's vocabulary lists the {len(allowed)} allowed values"
+
+
+def unknown_id_hint(target: str, known: list[str]) -> str:
+    """` (did you mean 'x'?)` for an id one or two letters off one the dataset has."""
+    return did_you_mean(target, known, cutoff=0.8)
+
+
+# ---------------------------------------------------------------- a quote not found
+
+_CONTEXT = 30  # characters of the source shown on each side of the difference
+
+
+def nearest_difference(quote: str, text: str) -> str:
+    """Where `text` has nearly `quote`, and what differs first: `; ...` to add to the message, or ""."""
+    from difflib import SequenceMatcher
+
+    if not quote or not text:
+        return ""
+    matcher = SequenceMatcher(None, text, quote, autojunk=False)
+    anchor = matcher.find_longest_match(0, len(text), 0, len(quote))
+    if anchor.size < min(12, max(4, len(quote) // 3)):
+        return ""  # nothing in the source is near enough to point at
+    start = max(0, anchor.a - anchor.b)  # where the quote would begin, lined up on its longest exact part
+    window = text[start : start + len(quote)]
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, window, quote, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        where = start + i1
+        line = text.count("\n", 0, where) + 1
+        return f"; {_difference(tag, window[i1:i2], quote[j1:j2])} (line {line} of the source: {_around(text, where)})"
+    return ""
+
+
+def _difference(tag: str, source_has: str, quote_has: str) -> str:
+    if tag == "replace":
+        return f"the source has {_chars(source_has)} where the quote has {_chars(quote_has)}"
+    if tag == "insert":
+        return f"the quote has {_chars(quote_has)} that the source does not have there"
+    return f"the source has {_chars(source_has)} that the quote leaves out"
+
+
+def _chars(text: str) -> str:
+    """Characters as a curator can tell them apart: `'’' (U+2019 RIGHT SINGLE QUOTATION MARK)`."""
+    if len(text) > 12:
+        return repr(text[:12] + "…")
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text if not c.isalnum())
+    return repr(text) + (f" ({names})" if names else "")
+
+
+def _around(text: str, at: int) -> str:
+    snippet = " ".join(text[max(0, at - _CONTEXT) : at + _CONTEXT].split())
+    return "“…" + snippet + "…”"
+
+
+def quote_message(source: str, quote: str, short: str, text: str | None) -> str:
+    """The whole message for a quote not found in the text of `source`."""
+    message = f"quote not found in source {source!r}: {short}"
+    inner = quote[1:-1].strip() if len(quote) > 2 else ""
+    if inner and quote[0] in _OPENING and quote[-1] in _CLOSING and text and inner in text:
+        return message + f"; the source has these words without the quotation marks {quote[0]}…{quote[-1]}: drop them"
+    return message + (nearest_difference(quote, text) if text else "")
+
+
+_OPENING, _CLOSING = "\"'“‘«", "\"'”’»"
+
+
+__all__ = ["choice_message", "nearest_difference", "pattern_message", "quote_message", "unknown_id_hint"]
