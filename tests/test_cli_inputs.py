@@ -119,3 +119,21 @@ def test_brief_output_named_json_is_json(real: Path, tmp_path: Path) -> None:
     markdown = tmp_path / "note.md"
     assert cli("brief", "2025-04-12", "-o", str(markdown)).exit_code == 0
     assert markdown.read_text(encoding="utf-8").startswith("# Pakistan and Belarus")
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "meant"),
+    [
+        ("--sector", "labour", "labour-mobility"),
+        ("--sector", "labor", "labour-mobility"),
+        ("--kind", "memorandum", "memorandum-of-cooperation"),
+    ],
+)
+def test_a_word_of_a_vocabulary_value_is_suggested(real: Path, option: str, typed: str, meant: str) -> None:
+    result = cli("list", option, typed)
+    assert result.exit_code == 2 and f"(did you mean '{meant}'?)" in result.stderr
+
+
+def test_show_takes_an_id_in_any_case(real: Path) -> None:
+    upper = cli("show", "PK-BE-LABOUR-MOU", "--format", "json")
+    assert upper.exit_code == 0 and json.loads(upper.stdout)["id"] == "pk-be-labour-mou"

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from bilat import dates
-from bilat.suggest import did_you_mean
+from bilat.suggest import did_you_mean, did_you_mean_value
 
 ID_WORDS = "an id: lower-case letters, digits and hyphens, starting with a letter or digit"
 DATE_WORDS = 'a date as YYYY, YYYY-MM or YYYY-MM-DD (e.g. "2025-04-12")'
@@ -86,14 +86,9 @@ def choice_message(expected: str, value: object) -> str:
     """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are."""
     allowed = re.findall(r"'([^']*)'", expected)
     value_shown = shown(value)
-    if isinstance(value, str):
-        typed = value.strip().lower().replace("_", "-").replace(" ", "-")
-        near = did_you_mean(typed, allowed, cutoff=0.6)
-        if near:
-            return f"unknown value {value_shown}{near}"
-        wider = [a for a in allowed if len(typed) >= 3 and (a.startswith(typed) or typed in a.split("-"))]
-        if wider:  # `labour` for labour-mobility, `memorandum` for memorandum-of-cooperation
-            return f"unknown value {value_shown} (did you mean {' or '.join(repr(a) for a in wider[:3])}?)"
+    near = did_you_mean_value(value, allowed) if isinstance(value, str) else ""
+    if near:
+        return f"unknown value {value_shown}{near}"
     if len(allowed) <= _SHOWN_AT_MOST:
         return f"unknown value {value_shown} (one of: {', '.join(allowed)})"
     return f"unknown value {value_shown}: the README's vocabulary lists the {len(allowed)} allowed values"

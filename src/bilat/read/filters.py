@@ -52,9 +52,9 @@ def _choice(conn: sqlite3.Connection, raw: object, option: str) -> Value:
     for value in (part for text in _texts(raw) for part in text.split(",")):  # `agreed,signed`: either
         v = value.strip().lower().replace("_", "-").replace(" ", "-")
         if v not in allowed:
-            from bilat.suggest import did_you_mean
+            from bilat.suggest import did_you_mean_value
 
-            hint = did_you_mean(v, allowed, cutoff=0.6) or f" (one of: {', '.join(allowed)})"
+            hint = did_you_mean_value(v, allowed) or f" (one of: {', '.join(allowed)})"
             raise UsageError(f"{_FLAG[option]}: unknown value {value!r}{hint}")
         out.append(v)
     return out

@@ -372,7 +372,11 @@ _IN_FULL = {
 
 
 def show(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
-    """Any record in full, with `sources`: the numbered list its evidence points into."""
+    """Any record in full, with `sources`: the numbered list its evidence points into.
+
+    Ids are lower case (the schema says so), so `PK-BE-LABOUR-MOU` is `pk-be-labour-mou`.
+    """
+    record_id = record_id.strip().lower() if record_id.strip().lower() != record_id else record_id
     numbers = SourceNumbers(conn)
     out = _IN_FULL[record_type(conn, record_id)](conn, numbers, record_id)
     out["sources"] = numbers.listing()
