@@ -227,6 +227,10 @@ def count_hits(conn: sqlite3.Connection, query: str, filters: Filters) -> int:
             (query, RANKED_AT_MOST - 1),
         ).fetchone()
         newest = [row[0]] if row else []
+    if filters.empty:  # every record passes: the index alone counts them
+        window = " and rowid >= ?" if newest else ""
+        sql = f"select count(*) from search_index_fts where search_index_fts match ?{window}"
+        return int(conn.execute(sql, [query, *newest]).fetchone()[0])
     where, params = _matching(query, filters, newest)
     sql = f"select count(*) from search_index_fts join search_index s on s.rowid = search_index_fts.rowid where {where}"
     return int(conn.execute(sql, params).fetchone()[0])
@@ -234,6 +238,8 @@ def count_hits(conn: sqlite3.Connection, query: str, filters: Filters) -> int:
 
 def _matching(query: str, filters: Filters, newest: list[Any]) -> tuple[str, list[Any]]:
     """The where clause of a search: the FTS5 match, the ranked window, and every filter for each record type."""
+    if filters.empty:  # no filter: no per-type test (its subqueries cost a search at 250k records ~20 ms)
+        return f"search_index_fts match ? {'and search_index_fts.rowid >= ?' if newest else ''}", [query, *newest]
     a_where, a_params = filters.agreement_clause("a")
     e_where, e_params = filters.event_clause("e")
     f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
