@@ -330,3 +330,20 @@ def test_an_alias_is_refused_as_the_validator_refuses_it(data: Path, tmp_path: P
         os.utime(part, ns=(1, 1))
 
     _broken(data, tmp_path, alias)
+
+
+def test_a_sources_new_date_moves_when_every_record_citing_it_was_first_reported(data: Path, tmp_path: Path) -> None:
+    # The source moves to a file of its own, so the records citing it are in files the edit does not touch.
+    part = data / "part-00001.yaml"
+    text = part.read_text(encoding="utf-8")
+    start = text.index("sources:\n  - id: s-00001-0000\n")
+    block = text[start : text.index("people:\n")]
+    part.write_text(text.replace(block, "", 1), encoding="utf-8")
+    block = block.removeprefix("sources:\n")
+    (data / "part-source-only.yaml").write_text("sources:\n" + block, encoding="utf-8")
+    db = _first_build(data, tmp_path)
+    published = _value(db, "select published from sources where id = 's-00001-0000'")
+    assert _value(db, "select count(*) from evidence where source_id = 's-00001-0000'") >= 1
+    _edit(data / "part-source-only.yaml", f'published: "{published}"', 'published: "1900-01-01"')
+    db = _rebuild_matches_full(data, tmp_path)
+    assert _value(db, "select count(*) from agreements where first_reported = '1900-01-01'") >= 1

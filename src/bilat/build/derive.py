@@ -40,6 +40,28 @@ def derive(conn: sqlite3.Connection, agreements: str | None) -> None:
     )
 
 
+# The publication date of the first source cited by a record's evidence ({where} picks the rows).
+_FIRST = "(select min(src.published) from evidence ev join sources src on src.id = ev.source_id where {where})"
+
+
+def derive_reported(conn: sqlite3.Connection, records: str | None) -> None:
+    """When each fact was first reported: a record, each status step, a follow-up and what became of it, a
+    discrepancy (for the records whose ids `records` selects in SQL, or all)."""
+    only = f"and id in ({records})" if records else ""
+    only_steps = f"and agreement_id in ({records})" if records else ""
+    step = "ev.record_id = status_steps.agreement_id and ev.part = 'status_history[' || status_steps.seq || ']'"
+    conn.execute(f"update status_steps set first_reported = {_FIRST.format(where=step)} where 1 {only_steps}")
+    for table, record_type in (("agreements", "agreement"), ("events", "event")):
+        where = f"ev.record_id = {table}.id and ev.record_type = '{record_type}'"
+        conn.execute(f"update {table} set first_reported = {_FIRST.format(where=where)} where 1 {only}")
+    said = "ev.record_id = follow_ups.id and ev.record_type = 'follow_up' and ev.part = "
+    promised, kept = _FIRST.format(where=said + "''"), _FIRST.format(where=said + "'outcome'")
+    conn.execute(f"update follow_ups set first_reported = {promised}, outcome_reported = {kept} where 1 {only}")
+    conn.execute(f"""update discrepancies set first_reported = (
+        select min(src.published) from readings r join sources src on src.id = r.source_id
+        where r.discrepancy_id = discrepancies.id) where 1 {only}""")
+
+
 def update_countries(conn: sqlite3.Connection) -> None:
     """One row per country the dataset uses (pycountry names), and no other."""
     from bilat.countries import country_rows

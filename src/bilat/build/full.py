@@ -23,7 +23,7 @@ from pathlib import Path
 from bilat import __version__
 from bilat.build import incremental
 from bilat.build.checks import DataChanged, PendingQuote, check, locate_problems
-from bilat.build.derive import derive, update_countries
+from bilat.build.derive import derive, derive_reported, update_countries
 from bilat.build.progress import Progress, Reporter
 from bilat.build.read import read_files
 from bilat.build.rows import insert
@@ -164,6 +164,7 @@ def _full(conn: sqlite3.Connection, data: Path, snapshot: Snapshot, report: Repo
     update_countries(conn)
     report("deriving dates and statuses", phase=True)
     derive(conn, None)
+    derive_reported(conn, None)
     report(f"building the search index ({records:,} records)", phase=True)
     index_search(conn, None)
 

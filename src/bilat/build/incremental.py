@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bilat import __version__
 from bilat.build.checks import PendingQuote, check, locate_problems
-from bilat.build.derive import derive, update_countries
+from bilat.build.derive import derive, derive_reported, update_countries
 from bilat.build.progress import Reporter
 from bilat.build.read import read_files
 from bilat.build.rows import insert
@@ -87,6 +87,7 @@ def apply(conn: sqlite3.Connection, data: Path, plan: Plan, report: Reporter, fp
         raise InvalidDataError(locate_problems(conn, data, offending, fp))
     update_countries(conn)
     derive(conn, "select id from temp.affected")
+    derive_reported(conn, "select id from temp.affected")
     report("updating the search index", phase=True)
     if conn.execute("select 1 from search_index where record_id in (select id from temp.affected)").fetchone():
         raise RuntimeError("a record to index again is still in the search index")  # pragma: no cover - a bug
@@ -123,7 +124,7 @@ def _take_out(conn: sqlite3.Connection, touched: list[str]) -> None:
 
 
 def _affected_sql() -> str:
-    """The agreements, events and follow-ups whose derived columns or search text depend on a touched id."""
+    """The records whose derived columns or search text depend on a touched id (a source's date included)."""
     t = "(select id from temp.touched_ids)"
     return f"""
         select id from temp.touched_ids
@@ -133,4 +134,6 @@ def _affected_sql() -> str:
               where p.person_id in {t}
         union select event_id from event_participants where person_id in {t}
         union select event_id from event_organisations where organisation_id in {t}
-        union select id from follow_ups where event_id in {t}"""
+        union select id from follow_ups where event_id in {t}
+        union select record_id from evidence where source_id in {t}
+        union select discrepancy_id from readings where source_id in {t}"""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "6"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "7"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -95,7 +95,7 @@ TABLES: dict[str, Table] = {
         Table(
             "events",
             "id, title, kind, date, date_precision, date_start, date_end, date_derivation, place, summary, part_of, "
-            "countries, data_file",
+            "countries, data_file, first_reported",
             key="id",
             children=_EVENT,
             record_type="event",
@@ -103,11 +103,13 @@ TABLES: dict[str, Table] = {
         Table("event_countries", "event_id, country, date_start"),
         Table("event_participants", "event_id, seq INTEGER, person_id, role"),
         Table("event_organisations", "event_id, organisation_id"),
-        # status, date, date_start, date_end and first_date are derived from the status steps (bilat.build.derive)
+        # status, date, date_start, date_end and first_date are derived from the status steps (bilat.build.derive);
+        # first_reported (here and in the other record tables): the publication date of the first source that
+        # states it, the clock of --known-on and `bilat changes`
         Table(
             "agreements",
             "id, title, kind, quantity, summary, status, date, date_start, date_end, first_date, parties, sectors, "
-            "institutions, figures, data_file",
+            "institutions, figures, data_file, first_reported",
             key="id",
             children=_AGREEMENT,
             record_type="agreement",
@@ -118,11 +120,13 @@ TABLES: dict[str, Table] = {
         Table("figures", "agreement_id, seq INTEGER, value INTEGER, unit"),
         Table(
             "status_steps",
-            "agreement_id, seq INTEGER, status, date, event_id, note, date_start, dated_by_event INTEGER",
+            "agreement_id, seq INTEGER, status, date, event_id, note, date_start, dated_by_event INTEGER, "
+            "first_reported",
         ),
         Table(
             "follow_ups",
-            "id, description, due, place, event_id, status, outcome, agreements, data_file",
+            "id, description, due, place, event_id, status, outcome, agreements, data_file, first_reported, "
+            "outcome_reported",
             key="id",
             children=(("follow_up_agreements", "follow_up_id"), ("evidence", "record_id")),
             record_type="follow_up",
@@ -130,7 +134,7 @@ TABLES: dict[str, Table] = {
         Table("follow_up_agreements", "follow_up_id, agreement_id"),
         Table(
             "discrepancies",
-            "id, subject, field, note, data_file",
+            "id, subject, field, note, data_file, first_reported",
             key="id",
             children=(("readings", "discrepancy_id"),),
         ),
@@ -167,6 +171,10 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("agreements", ["date_start is null", "date_start", "id"]),
     ("agreements", ["date_end is null", "date_end desc", "id"]),
     ("status_steps", ["agreement_id", "seq"]),
+    ("status_steps", ["first_reported"]),
+    ("agreements", ["first_reported"]),
+    ("events", ["first_reported"]),
+    ("evidence", ["record_id", "part", "source_id"]),
     ("status_steps", ["event_id"]),
     ("events", ["date_start"]),
     ("events", ["part_of"]),
