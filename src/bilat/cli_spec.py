@@ -91,6 +91,14 @@ GLOBAL = (
 )
 """Options before the command name (`bilat --data FILE list`); `--version` and completion are Typer's."""
 
+CLOCKS = (
+    Opt(
+        "as_of", ("--as-of",), ONE, "As things stood on DATE (what had happened by then, as known now).", metavar="DATE"
+    ),
+    Opt("known_on", ("--known-on",), ONE, "As the sources published by DATE told it.", metavar="DATE"),
+)
+"""The two clocks: part of the filters, and on their own for `show`."""
+
 FILTERS = (
     Opt(
         "country",
@@ -112,6 +120,7 @@ FILTERS = (
     Opt("sector", ("--sector",), MANY, "e.g. labour-mobility; repeatable.", metavar="SECTOR", complete=SECTORS),
     Opt("since", ("--since",), ONE, "From YYYY, YYYY-MM or YYYY-MM-DD.", metavar="DATE"),
     Opt("until", ("--until",), ONE, "Up to YYYY, YYYY-MM or YYYY-MM-DD.", metavar="DATE"),
+    *CLOCKS,
 )
 """The filters every query command takes; each is applied in SQL by the read layer's filter of the same name."""
 
@@ -182,7 +191,7 @@ COMMANDS = (
       bilat show pk-be-labour-mou
       bilat show pk-be-labour-mou --format json | jq '.status_history'
     """,
-        (Opt("fmt", ("--format", "-f"), ONE, "table, json or md.", metavar="FORMAT"), NO_PAGER),
+        (Opt("fmt", ("--format", "-f"), ONE, "table, json or md.", metavar="FORMAT"), NO_PAGER, *CLOCKS),
         (Arg("record_id", "An agreement, event, person... id.", metavar="ID", complete="ids"),),
     ),
     Cmd(

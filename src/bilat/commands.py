@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing and collections.abc stay off the query path (sta
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
     from bilat.payloads import ListRecord
     from bilat.read.filters import Filters
@@ -169,7 +169,14 @@ def show(values: Values, run: Run) -> Render:
     from bilat.render import choose_format
 
     out_format = choose_format(values.text("fmt"), ("table", "json", "md"))
-    record = _read(run, lambda conn: full_record(conn, values.text("record_id") or ""))
+
+    def read(conn: sqlite3.Connection) -> dict[str, Any]:
+        from bilat.read.filters import Filters
+
+        clocks = Filters.parse(conn, {"as_of": values.get("as_of"), "known_on": values.get("known_on")})
+        return full_record(conn, values.text("record_id") or "", clocks)
+
+    record = _read(run, read)
 
     def render() -> None:
         if out_format == "json":

@@ -22,12 +22,12 @@ FIELDS = ("id", "label", "subject", "field", "readings", "sources", "note")
 
 def matching(filters: Filters) -> tuple[str, list[str]]:
     """SQL selecting the ids of the discrepancies that pass `filters`, and its parameters (search uses it too)."""
-    a_where, a_params = filters.agreement_clause("a")
+    a_source, a_params = filters.agreements_from("a")
     e_where, e_params = filters.event_clause("e")
     subject_id = "trim(substr(d.subject, instr(d.subject, ':') + 1))"
     sql = f"""
         select d.id from discrepancies d
-        where {subject_id} in (select a.id from agreements a where {a_where})
+        where {subject_id} in (select a.id from {a_source})
            or {subject_id} in (select e.id from events e where {e_where})
            or {subject_id} in (select p.person_id from event_participants p
                                where p.event_id in (select e.id from events e where {e_where}))

@@ -75,6 +75,9 @@ def _day(raw: object, option: str, end: int) -> Value:
         raise UsageError(exc.explain(_FLAG[option])) from None
 
 
+_HAPPENED = "coalesce({r}.date_start, {r}.first_reported) <= ?"
+
+
 class Filter:
     """One filter: how its values are read, and the rows it keeps as SQL.
 
@@ -111,6 +114,11 @@ REGISTRY = {
         # A record matches when the span its date covers (at its own precision) overlaps the window.
         Filter("since", _first_day, "{a}.date_end >= ?", "{a}.date_end >= ?", window=True),
         Filter("until", _last_day, "{a}.date_start <= ?", "{a}.date_start <= ?", window=True),
+        # The two clocks.  A record is there as of a day when it had happened by then (an undated one: when it
+        # was first reported), and known on a day when a source published by then states it.  Which status an
+        # agreement had then is the read layer's `agreements_table` (its latest step on that clock).
+        Filter("as_of", _last_day, _HAPPENED.format(r="{a}"), _HAPPENED.format(r="{a}")),
+        Filter("known_on", _last_day, "{a}.first_reported <= ?", "{a}.first_reported <= ?"),
     )
 }
 """Every filter, by the name of its option (a test checks that each option of `FILTERS` has one, and no more)."""
@@ -173,11 +181,54 @@ class Filters:
         """SQL conditions on the agreements table (as `alias`) and their parameters (`dates`: apply the window)."""
         return self._clause(alias, "agreements", dates)
 
+    def agreements_from(self, alias: str = "a", *, dates: bool = True) -> tuple[str, list[str]]:
+        """`TABLE alias where CONDITIONS` for a query's from clause: the agreements at the clocks, filtered."""
+        table, table_params = self.agreements_table()
+        where, params = self.agreement_clause(alias, dates=dates)
+        return f"{table} {alias} where {where}", [*table_params, *params]
+
     def event_clause(self, alias: str = "e") -> tuple[str, list[str]]:
         """SQL conditions on the events table (as `alias`); a filter events do not have leaves them all out."""
         if self.agreements_only:
             return "0", []
         return self._clause(alias, "events", True)
+
+    @property
+    def clocked(self) -> bool:
+        """--as-of or --known-on was given: records are read as they stood on a past day."""
+        return bool(self.values.get("as_of") or self.values.get("known_on"))
+
+    def step_condition(self, step: str = "s", agreement: str = "a") -> tuple[str, list[str]]:
+        """SQL keeping the status steps reached by the clocks (a step with no date of its own counts from its
+        first report; one with no evidence of its own, from its agreement's)."""
+        where: list[str] = []
+        params: list[str] = []
+        if as_of := self.day("as_of"):
+            where.append(f"coalesce({step}.date_start, {step}.first_reported, {agreement}.first_reported) <= ?")
+            params.append(as_of)
+        if known_on := self.day("known_on"):
+            where.append(f"coalesce({step}.first_reported, {agreement}.first_reported) <= ?")
+            params.append(known_on)
+        return " and ".join(where) or "1", params
+
+    def agreements_table(self) -> tuple[str, list[str]]:
+        """The agreements as they stood at the clocks: `agreements` itself when no clock is given, else a
+        derived table with the same columns whose status and dates are those of the latest step reached."""
+        if not self.clocked:
+            return "agreements", []
+        from bilat.build.schema import TABLES
+
+        reached, params = self.step_condition("s", "x")
+        steps = f"from status_steps s where s.agreement_id = x.id and {reached}"
+        latest = f"(select s.status {steps} order by s.seq desc limit 1)"
+        dated = f"(select s.date {steps} and s.date is not null order by s.seq desc limit 1)"
+        kept = [c for c in TABLES["agreements"].column_names if c not in ("status", "date", "date_end")]
+        end = "case length(date) when 4 then date || '-12-31' when 7 then date(date || '-01', '+1 month', '-1 day') "
+        end += "else date end"
+        sql = f"""(select *, {end} as date_end from (
+                     select {", ".join(f"x.{c}" for c in kept)}, {latest} as status, {dated} as date
+                     from agreements x) where status is not null)"""
+        return sql, [*params, *params]
 
     def _clause(self, alias: str, table: str, window: bool) -> tuple[str, list[str]]:
         where: list[str] = []

@@ -47,14 +47,14 @@ def list_agreements(
     conn: sqlite3.Connection, filters: Filters, *, sort: str = "date", limit: int | None = None
 ) -> list[ListRecord]:
     """Agreements and commitments matching `filters`, as records with stable field names."""
-    where, params = filters.agreement_clause("a")
+    source, params = filters.agreements_from("a")
     if sort == "status":
         order = "case a.status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUSES)) + " end, a.id"
     elif sort in _ORDER:
         order = _ORDER[sort]
     else:
         raise UsageError(f"--sort: unknown order {sort!r} (one of: {', '.join(SORTS)})")
-    sql = f"select a.* from agreements a where {where} order by {order}"
+    sql = f"select a.* from {source} order by {order}"
     bound: list[object] = [*params]
     if limit is not None:
         sql += " limit ?"
@@ -65,8 +65,8 @@ def list_agreements(
 
 def count_agreements(conn: sqlite3.Connection, filters: Filters) -> int:
     """How many agreements match `filters`: what a cut list (`--limit`) says it was cut from."""
-    where, params = filters.agreement_clause("a")
-    return int(conn.execute(f"select count(*) from agreements a where {where}", params).fetchone()[0])
+    source, params = filters.agreements_from("a")
+    return int(conn.execute(f"select count(*) from {source}", params).fetchone()[0])
 
 
 def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[ListRecord]:
@@ -131,11 +131,11 @@ def date_precision(date: str | None, last_step: tuple[str, str, str] | None) -> 
 
 def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[Count]]:
     """Counts of the matching agreements by country, status, sector, kind and year."""
-    where, params = filters.agreement_clause("a")
-    base = f"(select a.* from agreements a where {where})"
+    source, params = filters.agreements_from("a")
+    base = f"(select a.* from {source})"
     # Countries and sectors are counted on their link tables; with no filter every row counts, and the
     # table is read in one pass of its (country, agreement) index (joining 250k agreements took ~0.2 s).
-    linked = "" if filters.empty else f"where link.agreement_id in (select a.id from agreements a where {where})"
+    linked = "" if filters.empty else f"where link.agreement_id in (select a.id from {source})"
     queries = {
         "country": f"""select link.country as key, c.name as label, count(*) as count from agreement_parties link
                        left join countries c on c.code = link.country {linked}
@@ -169,10 +169,10 @@ def summary(conn: sqlite3.Connection, filters: Filters) -> dict[str, list[Count]
 
 def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = None) -> list[TimelineEntry]:
     """Engagements and status changes in date order."""
-    a_where, a_params = filters.agreement_clause("a", dates=False)  # a status change is dated by its own date
+    a_source, a_params = filters.agreements_from("a", dates=False)  # a status change is dated by its own date
     e_where, e_params = filters.event_clause("e")
-    step_dates = []
-    step_params: list[Any] = []
+    reached, step_params = filters.step_condition("s", "a")  # the steps reached by the clocks, if any
+    step_dates = [reached]
     if filters.since:  # a status change dated 2022-02 may have been on any day of that month: its span's end
         step_dates.append("s.date >= substr(?, 1, length(s.date))")
         step_params.append(filters.since)
@@ -188,11 +188,11 @@ def timeline(conn: sqlite3.Connection, filters: Filters, *, limit: int | None = 
           select s.date_start, 1, s.date,
                  case when s.date = ev.date and ev.date_precision = 'reported' then 'reported' end,
                  'status', s.agreement_id, a.kind, a.title, s.status, null, a.parties, s.event_id
-          from status_steps s join agreements a on a.id = s.agreement_id left join events ev on ev.id = s.event_id
-          where s.date is not null and {a_where}
-                {"and " + " and ".join(step_dates) if step_dates else ""}
+          from status_steps s join (select a.* from {a_source}) a on a.id = s.agreement_id
+               left join events ev on ev.id = s.event_id
+          where s.date is not null and {" and ".join(step_dates)}
         ) order by sort_date, sort_kind, record_id"""
-    params = [*e_params, *a_params, *step_params]
+    params: list[Any] = [*e_params, *a_params, *step_params]
     if limit is not None:
         sql += " limit ?"
         params.append(limit)

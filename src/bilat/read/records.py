@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
+    from bilat.read.filters import Filters
+
 
 class SourceNumbers:
     """Numbers sources in the order they are first cited: [1], [2]..."""
@@ -371,13 +373,23 @@ _IN_FULL = {
 """How `show` reads each type of record (`bilat.read.names` says which type an id is)."""
 
 
-def show(conn: sqlite3.Connection, record_id: str) -> dict[str, Any]:
+def show(conn: sqlite3.Connection, record_id: str, filters: Filters | None = None) -> dict[str, Any]:
     """Any record in full, with `sources`: the numbered list its evidence points into.
 
-    Ids are lower case (the schema says so), so `PK-BE-LABOUR-MOU` is `pk-be-labour-mou`.
+    Ids are lower case (the schema says so), so `PK-BE-LABOUR-MOU` is `pk-be-labour-mou`.  With a clock
+    (--as-of, --known-on in `filters`), the record as it stood then (`bilat.read.as_it_stood`).
     """
     record_id = record_id.strip().lower() if record_id.strip().lower() != record_id else record_id
+    kind = record_type(conn, record_id)
+    if filters is not None and filters.clocked:
+        from bilat.read.as_it_stood import check_reached
+
+        check_reached(conn, kind, record_id, filters)
     numbers = SourceNumbers(conn)
-    out = _IN_FULL[record_type(conn, record_id)](conn, numbers, record_id)
+    out = _IN_FULL[kind](conn, numbers, record_id)
+    if filters is not None and filters.clocked and kind == "agreement":
+        from bilat.read.as_it_stood import as_it_stood
+
+        as_it_stood(conn, out, filters)
     out["sources"] = numbers.listing()
     return out

@@ -214,7 +214,7 @@ def _run_search(
     if limit is not None:
         sql += " limit ?"
         params.append(limit)
-    hits = [_dated(conn, row) for row in conn.execute(sql, params)]
+    hits = [_dated(conn, row, filters) for row in conn.execute(sql, params)]
     return hits, matches, ranked
 
 
@@ -240,13 +240,13 @@ def _matching(query: str, filters: Filters, newest: list[Any]) -> tuple[str, lis
     """The where clause of a search: the FTS5 match, the ranked window, and every filter for each record type."""
     if filters.empty:  # no filter: no per-type test (its subqueries cost a search at 250k records ~20 ms)
         return f"search_index_fts match ? {'and search_index_fts.rowid >= ?' if newest else ''}", [query, *newest]
-    a_where, a_params = filters.agreement_clause("a")
+    a_source, a_params = filters.agreements_from("a")
     e_where, e_params = filters.event_clause("e")
     f_clause = "0" if filters.agreements_only else f"f.event_id in (select e.id from events e where {e_where})"
     d_ids, d_params = discrepancies_matching(filters)
     where = f"""search_index_fts match ? {"and search_index_fts.rowid >= ?" if newest else ""}
           and case s.record_type
-                when 'agreement' then s.record_id in (select a.id from agreements a where {a_where})
+                when 'agreement' then s.record_id in (select a.id from {a_source})
                 when 'event' then s.record_id in (select e.id from events e where {e_where})
                 when 'person' then s.record_id in (select x.person_id from event_participants x
                                                    where x.event_id in (select e.id from events e where {e_where}))
@@ -258,7 +258,7 @@ def _matching(query: str, filters: Filters, newest: list[Any]) -> tuple[str, lis
     return where, params
 
 
-def _dated(conn: sqlite3.Connection, row: sqlite3.Row) -> SearchHit:
+def _dated(conn: sqlite3.Connection, row: sqlite3.Row, filters: Filters) -> SearchHit:
     """A hit with the date (at its precision) and status of the record it is."""
     hit: SearchHit = {
         "type": row["record_type"],
@@ -271,7 +271,8 @@ def _dated(conn: sqlite3.Connection, row: sqlite3.Row) -> SearchHit:
         "score": round(row["score"], 4),
     }
     if row["record_type"] == "agreement":
-        a = conn.execute("select date, status from agreements where id = ?", (row["record_id"],)).fetchone()
+        table, at_clock = filters.agreements_table()  # its status then, under --as-of or --known-on
+        a = conn.execute(f"select date, status from {table} a where a.id = ?", [*at_clock, row["record_id"]]).fetchone()
         hit["date"], hit["status"] = a["date"], a["status"]
         step = conn.execute(
             "select s.date, e.date, e.date_precision from status_steps s left join events e on e.id = s.event_id "
