@@ -138,3 +138,15 @@ def matches_golden(path: Path, text: str) -> None:
             )
         )
         pytest.fail(f"{path.name} differs from its golden file (BILAT_UPDATE_GOLDEN=1 to accept):\n{diff[:6000]}")
+
+
+CLOCKS_DATA = Path(__file__).resolve().parent / "fixtures" / "clocks"
+
+
+@pytest.fixture
+def clocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small dataset made for the two clocks (tests/fixtures/clocks; see tests/test_clocks.py)."""
+    folder = tmp_path / "clocks"
+    shutil.copytree(CLOCKS_DATA, folder)
+    monkeypatch.setenv("BILAT_DATA", str(folder / "agreements.yaml"))
+    return folder

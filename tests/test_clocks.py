@@ -9,22 +9,11 @@ at their boundaries, on a small dataset made for them (tests/fixtures/clocks):
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import cli
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "clocks"
-
-
-@pytest.fixture
-def clocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "clocks"
-    shutil.copytree(FIXTURE, folder)
-    monkeypatch.setenv("BILAT_DATA", str(folder / "agreements.yaml"))
-    return folder
 
 
 def statuses(*args: str) -> dict[str, str]:

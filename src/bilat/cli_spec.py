@@ -217,6 +217,50 @@ COMMANDS = (
         (*FILTERS, _limit("At most this many records."), TABLE_FORMAT),
     ),
     Cmd(
+        "changes",
+        """What changed from --since to --until: new instruments and engagements, status steps (from -> to),
+    promises and what became of them, promises that fell due, disagreements; each with its evidence.
+
+    By default a change is dated by the first source that reports it (what the sources added since your last
+    look); --by happened dates it by when it happened.  Nothing changed: an empty result, exit 0.
+
+    \b
+    Examples:
+      bilat changes --since 2025-01-01 --country belarus
+      bilat changes --since 2025-02 --until 2025-03 --format json
+    """,
+        (
+            *FILTERS,
+            Opt(
+                "by",
+                ("--by",),
+                ONE,
+                "reported (the first source's date, default) or happened (the event's or step's date).",
+                metavar="CLOCK",
+                complete=("reported", "happened"),
+            ),
+            TABLE_FORMAT,
+        ),
+    ),
+    Cmd(
+        "followups",
+        """Promises and their state: kept, overdue (due date or period passed, nothing shows it kept), open, unclear.
+
+    The state is on today, or on --as-of DATE; --known-on DATE reads only what sources had said by then.
+
+    \b
+    Examples:
+      bilat followups --country belarus
+      bilat followups --overdue --as-of 2027-01-01
+    """,
+        (
+            *FILTERS,
+            Opt("overdue", ("--overdue",), FLAG, "Only those overdue.", default=False),
+            Opt("open", ("--open",), FLAG, "Only those not kept (open, unclear or overdue).", default=False),
+            TABLE_FORMAT,
+        ),
+    ),
+    Cmd(
         "discrepancies",
         """Where the sources disagree (a name, a title, a date), each reading with its source, filtered like list.
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 
 from bilat.cli_spec import Values
+from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
+from bilat.commands_time import changes, discrepancies, followups
 from bilat.problems import BilatError, ExitCode, PipeClosed, io_failure, one_line
 from bilat.run_context import Run
 
@@ -23,20 +25,10 @@ if TYPE_CHECKING:
     from typing import Any, TypeVar
 
     from bilat.payloads import ListRecord
-    from bilat.read.filters import Filters
 
     Render = Callable[[], None]
     Body = Callable[[Values, Run], Render]
     T = TypeVar("T")
-
-
-def _read(run: Run, query: Callable[[sqlite3.Connection], T]) -> T:
-    """`query` on a fresh read-only connection, closed afterwards."""
-    conn = run.connect()
-    try:
-        return query(conn)
-    finally:
-        conn.close()
 
 
 LIST_FIELDS = (
@@ -60,32 +52,6 @@ TIMELINE_FIELDS = ("date", "date_precision", "type", "id", "kind", "title", "sta
 SUMMARY_FIELDS = ("dimension", "key", "label", "count")
 
 
-def _filters(conn: sqlite3.Connection, values: Values) -> Filters:
-    from bilat.cli_spec import FILTER_NAMES
-    from bilat.read.filters import Filters
-
-    return Filters.parse(conn, {name: values.get(name) for name in FILTER_NAMES})
-
-
-_SQLITE_MAX_INT = 2**63 - 1
-
-
-def _bounded(limit: int | None) -> int | None:
-    """--limit as SQLite takes it: any larger number means every row (SQLite integers stop at 2**63 - 1)."""
-    return None if limit is None or limit >= _SQLITE_MAX_INT else limit
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else plural or word + 's'}"
-
-
-def _of(shown: int, total: int, word: str) -> str:
-    """`2 of 38 agreements (--limit 38 for all)` when a result was cut, else `38 agreements`."""
-    if total <= shown:
-        return _plural(shown, word)
-    return f"{shown:,} of {_plural(total, word)} (--limit {total} for all)"
-
-
 # ---------------------------------------------------------------- the query commands
 
 
@@ -95,15 +61,15 @@ def list_agreements(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    limit = _bounded(values.number("limit"))
+    limit = bounded(values.number("limit"))
 
     def read(conn: sqlite3.Connection) -> tuple[list[ListRecord], int]:
-        filters = _filters(conn, values)
+        filters = filters_of(conn, values)
         records = query(conn, filters, sort=values.text("sort") or "date", limit=limit)
         cut = out_format == "table" and limit is not None and len(records) >= limit
         return records, count_agreements(conn, filters) if cut else len(records)
 
-    records, total = _read(run, read)
+    records, total = read_with(run, read)
     columns = [
         Column("id", "id", no_wrap=True),
         Column("date", "date", no_wrap=True),
@@ -115,7 +81,12 @@ def list_agreements(values: Values, run: Run) -> Render:
     if out_format == "table" and any(r["figures"] for r in records):
         columns.append(Column("figures", "figures", 30, optional=True))
     return lambda: write_records(
-        records, out_format, columns, title=_of(len(records), total, "agreement"), fields=LIST_FIELDS, color=run.color
+        records,
+        out_format,
+        columns,
+        title=of_total(len(records), total, "agreement"),
+        fields=LIST_FIELDS,
+        color=run.color,
     )
 
 
@@ -125,8 +96,8 @@ def search(values: Values, run: Run) -> Render:
 
     query = values.text("query") or ""
     out_format = choose_format(values.text("fmt"))
-    result = _read(
-        run, lambda conn: run_search(conn, query, _filters(conn, values), limit=_bounded(values.number("limit")))
+    result = read_with(
+        run, lambda conn: run_search(conn, query, filters_of(conn, values), limit=bounded(values.number("limit")))
     )
     columns = [
         Column("type", "type", no_wrap=True),
@@ -146,7 +117,7 @@ def search(values: Values, run: Run) -> Render:
             run.warn(f"note: no hits for {said}; showing hits for the nearest word in the data, {meant}")
         cut = result.total > len(result.hits)
         if cut and out_format != "table" and not run.quiet:
-            run.warn(f"note: {_of(len(result.hits), result.total, 'hit')}")
+            run.warn(f"note: {of_total(len(result.hits), result.total, 'hit')}")
         if result.ranked and not run.quiet:
             run.warn(
                 f"note: {result.matches:,} records match; the {result.ranked:,} most recent were ranked "
@@ -156,7 +127,7 @@ def search(values: Values, run: Run) -> Render:
             result.hits,
             out_format,
             columns,
-            title=_of(len(result.hits), result.total, "hit"),
+            title=of_total(len(result.hits), result.total, "hit"),
             fields=SEARCH_FIELDS,
             color=run.color,
         )
@@ -176,7 +147,7 @@ def show(values: Values, run: Run) -> Render:
         clocks = Filters.parse(conn, {"as_of": values.get("as_of"), "known_on": values.get("known_on")})
         return full_record(conn, values.text("record_id") or "", clocks)
 
-    record = _read(run, read)
+    record = read_with(run, read)
 
     def render() -> None:
         if out_format == "json":
@@ -200,7 +171,7 @@ def summary(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_json, write_records
 
     out_format = choose_format(values.text("fmt"))
-    counts = _read(run, lambda conn: counts_of(conn, _filters(conn, values)))
+    counts = read_with(run, lambda conn: counts_of(conn, filters_of(conn, values)))
 
     def render() -> None:
         if out_format == "json":
@@ -226,7 +197,9 @@ def timeline(values: Values, run: Run) -> Render:
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    entries = _read(run, lambda conn: entries_of(conn, _filters(conn, values), limit=_bounded(values.number("limit"))))
+    entries = read_with(
+        run, lambda conn: entries_of(conn, filters_of(conn, values), limit=bounded(values.number("limit")))
+    )
     columns = [
         Column("date", "date", no_wrap=True),
         Column("date_precision", "precision", no_wrap=True),
@@ -241,27 +214,8 @@ def timeline(values: Values, run: Run) -> Render:
         entries,
         out_format,
         columns,
-        title=_plural(len(entries), "entry", "entries"),
+        title=plural(len(entries), "entry", "entries"),
         fields=TIMELINE_FIELDS,
-        color=run.color,
-    )
-
-
-def discrepancies(values: Values, run: Run) -> Render:
-    from bilat.read.discrepancies import FIELDS, list_discrepancies
-    from bilat.render import Column, choose_format, write_records
-
-    out_format = choose_format(values.text("fmt"))
-    records = _read(run, lambda conn: list_discrepancies(conn, _filters(conn, values)))
-    if out_format not in ("json", "jsonl"):  # one cell: each reading with its source
-        records = [{**r, "readings": [f"“{x['value']}” ({x['source']})" for x in r["readings"]]} for r in records]
-    columns = [Column("id", "id", no_wrap=True), Column("label", "about", 40), Column("readings", "readings", 80)]
-    return lambda: write_records(
-        records,
-        out_format,
-        columns,
-        title=_plural(len(records), "discrepancy", "discrepancies"),
-        fields=FIELDS,
         color=run.color,
     )
 
@@ -280,7 +234,7 @@ def brief(values: Values, run: Run) -> Render:
         out_format = "json"  # -o note.json: the file's name says what it holds
     elif out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
-    note = _read(run, lambda conn: compose(conn, values.text("target") or ""))
+    note = read_with(run, lambda conn: compose(conn, values.text("target") or ""))
 
     def render() -> None:
         from bilat.brief_render import write_note
@@ -359,6 +313,8 @@ BODIES: dict[str, Body] = {
     "summary": summary,
     "timeline": timeline,
     "brief": brief,
+    "changes": changes,
+    "followups": followups,
     "discrepancies": discrepancies,
     "validate": validate,
     "build": build,
