@@ -174,6 +174,8 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("status_steps", ["first_reported"]),
     ("agreements", ["first_reported"]),
     ("events", ["first_reported"]),
+    ("follow_ups", ["first_reported"]),
+    ("discrepancies", ["first_reported"]),
     ("evidence", ["record_id", "part", "source_id"]),
     ("status_steps", ["event_id"]),
     ("events", ["date_start"]),

@@ -22,6 +22,8 @@ FIELDS = ("id", "label", "subject", "field", "readings", "sources", "note")
 
 def matching(filters: Filters) -> tuple[str, list[str]]:
     """SQL selecting the ids of the discrepancies that pass `filters`, and its parameters (search uses it too)."""
+    if filters.empty:
+        return "select d.id from discrepancies d", []
     a_source, a_params = filters.agreements_from("a")
     e_where, e_params = filters.event_clause("e")
     subject_id = "trim(substr(d.subject, instr(d.subject, ':') + 1))"
