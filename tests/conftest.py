@@ -30,6 +30,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("BILAT_TODAY", "2026-12-04")  # what is overdue does not change with the day the suite runs
     monkeypatch.setenv("BILAT_PAGER", "")  # tests on a pty read what bilat writes, not a pager (tests/test_pager.py)
     yield tmp_path
 

@@ -134,7 +134,21 @@ def test_open_items_and_follow_ups_are_only_what_is_still_open(facts: Facts) -> 
     items = context.open_items(facts, s)
     assert items and all(i["status"] in OPEN_STATUSES for i in items)
     assert [i["date"] or "9999" for i in items] == sorted(i["date"] or "9999" for i in items)
-    assert all(f["status"] in wording.OPEN_FOLLOW_UPS for f in context.follow_ups(facts, s))
+    assert all(f["status"] in wording.OPEN_FOLLOW_UPS for f in context.follow_ups(facts, s, "2026-12-04"))
+
+
+def test_a_promise_past_its_period_is_overdue_and_first(facts: Facts) -> None:
+    s = Scope.of(facts, parse_target(facts, "belarus"))
+    in_2026 = context.follow_ups(facts, s, "2026-12-04")
+    assert [f["id"] for f in in_2026 if f["state"] == "overdue"] == [
+        "republican-competition-of-professional-skills-2025"
+    ]
+    assert in_2026[0]["state"] == "overdue" and in_2026[0]["text"].startswith("Overdue: ")
+    in_2027 = context.follow_ups(facts, s, "2027-01-01")
+    assert {f["id"] for f in in_2027[:2]} == {
+        "republican-competition-of-professional-skills-2025",
+        "jmc-9-islamabad-2026",
+    }
 
 
 def test_sources_are_numbered_in_the_order_the_note_first_cites_them(conn: sqlite3.Connection) -> None:

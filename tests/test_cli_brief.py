@@ -619,3 +619,14 @@ def test_the_short_note_is_about_one_screen_with_its_citations(real: Path, monke
 
 def test_the_short_note_matches_its_golden_file(real: Path) -> None:
     check_golden("belarus-short.md", note_md("belarus", "--short"))
+
+
+def test_since_marks_what_is_new_and_counts_it_first(real: Path) -> None:
+    note = note_json("belarus", "--since", "2025-02-11")
+    assert note["summary"][0]["text"].startswith("Since 2025-02-11: 8 outcomes and 2 open items first reported")
+    new = {o["id"] for o in note["outcomes"] if o.get("new")}
+    assert "pk-by-readmission-agreement" in new and "pk-by-jmc-8-protocols" not in new
+    md = note_md("belarus", "--since", "2025-02-11")
+    assert "- *new* **Readmission Agreement between the interior ministries" in md
+    assert "*new*" not in note_md("belarus", "--since", "2026")
+    assert cli("brief", "belarus", "--since", "2025-13").exit_code == 2

@@ -47,8 +47,11 @@ def _cite(statement: dict[str, Any]) -> str:
 
 
 def _line(statement: dict[str, Any], bold: str | None = None) -> str:
-    """One statement: its text (with `bold` in bold where it occurs) and its source numbers."""
+    """One statement: its text (with `bold` in bold where it occurs) and its source numbers; *new* before
+    what was first reported since the note's --since day."""
     text = _paragraph(statement["text"])
+    if statement.get("new"):
+        text = "*new* " + text
     if bold:
         lead = _escape(bold)
         at = text.find(lead)

@@ -284,6 +284,13 @@ COMMANDS = (
     """,
         (
             Opt("short", ("--short",), FLAG, "About one screen: at a glance, signed, open, promised.", default=False),
+            Opt(
+                "since",
+                ("--since",),
+                ONE,
+                "Mark what sources first reported from DATE on, and count it first.",
+                metavar="DATE",
+            ),
             NO_PAGER,
             Opt(
                 "fmt",

@@ -15,7 +15,7 @@ import sys
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
 from bilat.commands_time import changes, discrepancies, followups
-from bilat.problems import BilatError, ExitCode, PipeClosed, io_failure, one_line
+from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
 from bilat.run_context import Run
 
 TYPE_CHECKING = False  # typing and collections.abc stay off the query path (start-up)
@@ -227,14 +227,20 @@ def brief(values: Values, run: Run) -> Render:
     out_format = choose_format(values.text("fmt"), ("table", "md", "json"))
     output = values.text("output")
     if output is not None and not output.strip():
-        from bilat.problems import UsageError
-
         raise UsageError("--output: the file name is empty (leave --output out to write to stdout)")
     if output and values.text("fmt") is None and output.lower().endswith(".json"):
         out_format = "json"  # -o note.json: the file's name says what it holds
     elif out_format == "plain" or (output and out_format == "table"):
         out_format = "md"
-    note = read_with(run, lambda conn: compose(conn, values.text("target") or ""))
+    since = values.text("since")
+    if since is not None:
+        from bilat import dates
+
+        try:
+            since = dates.span(since)[0]
+        except dates.NotADate as exc:
+            raise UsageError(exc.explain("--since")) from None
+    note = read_with(run, lambda conn: compose(conn, values.text("target") or "", since=since))
 
     def render() -> None:
         from bilat.brief_render import write_note
@@ -257,8 +263,6 @@ def validate(values: Values, run: Run) -> Render:
 
     file = values.text("file")
     if file and not Path(file).exists():  # a name mistyped on the command line: usage, not invalid data
-        from bilat.problems import UsageError
-
         raise UsageError(f"validate: no such file or folder {file!r}")
     data = Path(file) if file else resolve(run.data, run.db).data
     problems = check_dataset(data)

@@ -37,9 +37,9 @@ def changes(values: Values, run: Run) -> Render:
 
         names = [n for n in FILTER_NAMES if n not in ("since", "until")]  # here they bound the changes
         filters = Filters.parse(conn, {name: values.get(name) for name in names})
-        import datetime
+        from bilat import dates
 
-        return changes_in(conn, filters, since, until, by=by, today=datetime.date.today().isoformat())
+        return changes_in(conn, filters, since, until, by=by, today=dates.today())
 
     entries = read_with(run, read)
     if out_format not in ("json", "jsonl"):  # one cell each: from -> to, quotes with their sources
@@ -95,14 +95,13 @@ def discrepancies(values: Values, run: Run) -> Render:
 
 
 def followups(values: Values, run: Run) -> Render:
-    import datetime
-
+    from bilat import dates
     from bilat.read.followups import FIELDS
     from bilat.read.followups import followups as followups_of
     from bilat.render import Column, choose_format, write_records
 
     out_format = choose_format(values.text("fmt"))
-    today = datetime.date.today().isoformat()
+    today = dates.today()
     found = read_with(run, lambda conn: followups_of(conn, filters_of(conn, values), today=today))
     if values.flag("overdue"):
         found = [f for f in found if f["state"] == "overdue"]

@@ -9,6 +9,19 @@ from __future__ import annotations
 
 import re
 
+
+def today() -> str:
+    """Today as YYYY-MM-DD, or the day BILAT_TODAY names (a note or a check reproduced as of that day)."""
+    import os
+
+    pinned = os.environ.get("BILAT_TODAY", "").strip()
+    if pinned and _DATE.match(pinned) and pinned.count("-") == 2:
+        return pinned
+    import datetime
+
+    return datetime.date.today().isoformat()
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _PRECISIONS = {1: "year", 2: "month", 3: "day"}
 

@@ -43,8 +43,14 @@ if TYPE_CHECKING:
     from bilat.read.records import SourceNumbers
 
 
-def compose(conn: sqlite3.Connection, target: str) -> dict[str, Any]:
-    """The briefing note for `target`, as plain data (see the module docstring for its keys)."""
+def compose(conn: sqlite3.Connection, target: str, *, since: str | None = None) -> dict[str, Any]:
+    """The briefing note for `target`, as plain data (see the module docstring for its keys).
+
+    `since` (a first day): what a source first reported on or after it is marked `new`, and the summary
+    starts by counting it.  Overdue promises are judged on `bilat.dates.today()`.
+    """
+    from bilat import dates
+
     facts = Facts(conn)
     scope = Scope.of(facts, parse_target(facts, target))
     if not scope.shown and not scope.steps:
@@ -53,13 +59,15 @@ def compose(conn: sqlite3.Connection, target: str) -> dict[str, Any]:
         "outcomes": [sections.outcome(facts, aid, step) for aid, step in scope.steps],
         "participants": sections.participants(facts, scope),
         "open_items": context.open_items(facts, scope),
-        "follow_ups": context.follow_ups(facts, scope),
+        "follow_ups": context.follow_ups(facts, scope, dates.today()),
         "discrepancies": context.discrepancies(facts, scope),
     }
+    if since:
+        _mark_new(facts, parts, since)
     note: dict[str, Any] = {
         "target": _target_data(facts, scope.target),
         "title": headline.title(facts, scope),
-        "summary": glance.at_a_glance(facts, scope, parts),
+        "summary": glance.at_a_glance(facts, scope, parts, since=since),
         "open_items": parts["open_items"],
         "follow_ups": parts["follow_ups"],
         "outcomes": parts["outcomes"],
@@ -72,6 +80,19 @@ def compose(conn: sqlite3.Connection, target: str) -> dict[str, Any]:
     numbered: dict[str, Any] = _number(note, numbers)
     numbered["sources"] = numbers.listing()
     return numbered
+
+
+def _mark_new(facts: Facts, parts: dict[str, list[dict[str, Any]]], since: str) -> None:
+    """`new`: first reported on or after `since` (an outcome by its step, the others by their record)."""
+    for o in parts["outcomes"]:
+        step = next(
+            (s for s in facts.agreement(o["id"])["steps"] if s["status"] == o["status"] and s["date"] == o["date"]),
+            None,
+        )
+        o["new"] = ((step or {}).get("reported") or facts.reported(o["id"]) or "") >= since
+    for kind in ("open_items", "follow_ups"):
+        for item in parts[kind]:
+            item["new"] = (facts.reported(item["id"]) or "") >= since
 
 
 def _target_data(facts: Facts, target: Target) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bilat import dates
 from bilat.brief.wording import (
     FOLLOW_UP_LABELS,
     OPEN_FOLLOW_UPS,
@@ -140,8 +141,9 @@ def open_items(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
-def follow_ups(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
-    """Promises not yet seen done (open or unclear), in the order of the engagements that raised them."""
+def follow_ups(facts: Facts, scope: Scope, today: str) -> list[dict[str, Any]]:
+    """Promises not yet seen done (open or unclear), overdue ones (their period ended before `today`) first,
+    then in the order of the engagements that raised them."""
     events = scope.shown if scope.target.kind == "agreement" else [*scope.shown, *scope.background]
     out = []
     for fid in facts.follow_ups_of(events, scope.outcome_ids):
@@ -153,9 +155,12 @@ def follow_ups(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
         details = []  # where it was raised is the heading it is listed under (`at`)
         if f["outcome"]:
             details.append(statement(f"What became of it: {clean(f['outcome'])}", source_ids(f["outcome_evidence"])))
+        overdue = bool(f["due"]) and dates.span(f["due"])[1] < today
+        label = "Overdue" if overdue else FOLLOW_UP_LABELS.get(f["status"], f["status"])
         item = {
-            **statement(f"{FOLLOW_UP_LABELS.get(f['status'], f['status'])}: {clean(f['description'])}", sources),
+            **statement(f"{label}: {clean(f['description'])}", sources),
             "id": fid,
+            "state": "overdue" if overdue else f["status"],
             "at": f"{ev['title']}, {short_when(ev)}",
             "status": f["status"],
             "due": f["due"],
@@ -166,7 +171,7 @@ def follow_ups(facts: Facts, scope: Scope) -> list[dict[str, Any]]:
             "details": details,
         }
         row = facts.row(f["event"])
-        out.append(((row["date_start"] or "", row["rid"]), item))
+        out.append(((not overdue, row["date_start"] or "", row["rid"]), item))
     return [item for _, item in sorted(out, key=lambda pair: pair[0])]
 
 

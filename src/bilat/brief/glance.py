@@ -22,8 +22,13 @@ OCCASIONS_AT_MOST = 4  # engagements named one by one; more are counted, the lat
 PEOPLE_AT_MOST = 4
 
 
-def at_a_glance(facts: Facts, scope: Scope, parts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The summary lines, from the note's `parts` (outcomes, open_items, follow_ups, participants, discrepancies)."""
+def at_a_glance(
+    facts: Facts, scope: Scope, parts: dict[str, list[dict[str, Any]]], *, since: str | None = None
+) -> list[dict[str, Any]]:
+    """The summary lines, from the note's `parts` (outcomes, open_items, follow_ups, participants, discrepancies);
+    with `since`, first what the sources added since then."""
+    if since:
+        return [new_since(parts, since), *at_a_glance(facts, scope, parts)][:7]
     if scope.target.kind == "agreement":
         lines = agreement_summary(facts, scope.target.value)
     else:
@@ -36,6 +41,20 @@ def at_a_glance(facts: Facts, scope: Scope, parts: dict[str, list[dict[str, Any]
         if line:
             lines.append(line)
     return lines
+
+
+def new_since(parts: dict[str, list[dict[str, Any]]], since: str) -> dict[str, Any]:
+    """`Since 2025-01-01: 25 outcomes, 3 open items and 4 promises first reported (marked new below).`"""
+    counted = []
+    sources: list[str] = []
+    for kind, noun in (("outcomes", "outcome"), ("open_items", "open item"), ("follow_ups", "promise")):
+        new = [i for i in parts[kind] if i.get("new")]
+        if new:
+            counted.append(_counted(new, noun))
+            sources = merge(sources, *(i["sources"] for i in new))
+    if not counted:
+        return statement(f"Since {since}: nothing new in the sources about this.", sources)
+    return statement(f"Since {since}: {join(counted)} first reported (marked new below).", sources)
 
 
 def occasions(facts: Facts, scope: Scope) -> dict[str, Any]:
@@ -104,6 +123,7 @@ def _counted(items: list[dict[str, Any]], noun: str) -> str:
 def _by_status(items: list[dict[str, Any]]) -> str:
     counts: dict[str, int] = {}
     for item in items:
-        counts[item["status"]] = counts.get(item["status"], 0) + 1
+        state = item.get("state") or item["status"]  # a promise past its period: overdue
+        counts[state] = counts.get(state, 0) + 1
     ordered = sorted(counts, key=lambda s: (STATUS_RANK.get(s, 99), s))
     return ", ".join(f"{counts[s]} {status_label(s)}" for s in ordered)

@@ -89,6 +89,7 @@ class Facts:
                 "date": s["date"],
                 "event": s["event_id"],
                 "note": s["note"],
+                "reported": s["first_reported"],
                 "sources": self._sources(agreement_id, f"status_history[{s['seq']}]"),
             }
             for s in conn.execute("select * from status_steps where agreement_id = ? order by seq", (agreement_id,))
@@ -135,6 +136,14 @@ class Facts:
 
     def person_sources(self, person_id: str) -> list[str]:
         return self._sources(person_id)
+
+    def reported(self, record_id: str) -> str | None:
+        """When a source first stated an engagement, agreement or follow-up (its first report's date)."""
+        for table in ("events", "agreements", "follow_ups"):
+            row = self.conn.execute(f"select first_reported from {table} where id = ?", (record_id,)).fetchone()
+            if row:
+                return str(row[0]) if row[0] else None
+        return None
 
     def follow_up(self, follow_up_id: str) -> dict[str, Any]:
         return follow_up(self.conn, self.scratch, follow_up_id)
