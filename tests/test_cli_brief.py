@@ -630,3 +630,26 @@ def test_since_marks_what_is_new_and_counts_it_first(real: Path) -> None:
     assert "- *new* **Readmission Agreement between the interior ministries" in md
     assert "*new*" not in note_md("belarus", "--since", "2026")
     assert cli("brief", "belarus", "--since", "2025-13").exit_code == 2
+
+
+def test_a_note_as_it_could_have_been_written_on_a_past_day(real: Path) -> None:
+    then = note_json("belarus", "--known-on", "2025-01-01")
+    assert then["title"]["text"].startswith(
+        "Pakistan and Belarus, 2024-11: 1 engagement on record, with 1 meeting within it"
+    )
+    assert {o["id"] for o in then["outcomes"]} == {
+        "pk-by-2024-agreements-and-mous",
+        "pk-by-roadmap-2025-2027",
+        "pk-by-2024-political-dialogue-commitment",
+        "pk-by-2024-regular-high-level-engagement",
+        "pk-by-2024-legal-frameworks",
+    }
+    assert [f["state"] for f in then["follow_ups"]] == ["open", "open"]  # what became of them came later
+    assert all(f["outcome"] is None for f in then["follow_ups"])
+    march = note_json("belarus", "--known-on", "2025-03-01")
+    assert not any(f["state"] == "overdue" for f in march["follow_ups"])  # 2025 was not over then
+    assert cli("brief", "2025-04-12", "--known-on", "2025-03-01").exit_code == 1
+    assert (
+        note_json("belarus", "--as-of", "2025-02-10")["outcomes"]
+        == note_json("belarus", "--known-on", "2025-02-10")["outcomes"]
+    )

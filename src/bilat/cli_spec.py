@@ -291,6 +291,7 @@ COMMANDS = (
                 "Mark what sources first reported from DATE on, and count it first.",
                 metavar="DATE",
             ),
+            *CLOCKS,
             NO_PAGER,
             Opt(
                 "fmt",

@@ -240,7 +240,14 @@ def brief(values: Values, run: Run) -> Render:
             since = dates.span(since)[0]
         except dates.NotADate as exc:
             raise UsageError(exc.explain("--since")) from None
-    note = read_with(run, lambda conn: compose(conn, values.text("target") or "", since=since))
+
+    def read(conn: sqlite3.Connection) -> dict[str, Any]:
+        from bilat.read.filters import Filters
+
+        clocks = Filters.parse(conn, {"as_of": values.get("as_of"), "known_on": values.get("known_on")})
+        return compose(conn, values.text("target") or "", since=since, clocks=clocks)
+
+    note = read_with(run, read)
 
     def render() -> None:
         from bilat.brief_render import write_note

@@ -40,18 +40,22 @@ if TYPE_CHECKING:
     from typing import Any
 
     from bilat.brief.target import Target
+    from bilat.read.filters import Filters
     from bilat.read.records import SourceNumbers
 
 
-def compose(conn: sqlite3.Connection, target: str, *, since: str | None = None) -> dict[str, Any]:
+def compose(
+    conn: sqlite3.Connection, target: str, *, since: str | None = None, clocks: Filters | None = None
+) -> dict[str, Any]:
     """The briefing note for `target`, as plain data (see the module docstring for its keys).
 
     `since` (a first day): what a source first reported on or after it is marked `new`, and the summary
-    starts by counting it.  Overdue promises are judged on `bilat.dates.today()`.
+    starts by counting it.  Overdue promises are judged on `bilat.dates.today()`, or the clocks' day.
+    `clocks` (--as-of, --known-on): the note a desk officer could have written then.
     """
     from bilat import dates
 
-    facts = Facts(conn)
+    facts = Facts(conn, clocks)
     scope = Scope.of(facts, parse_target(facts, target))
     if not scope.shown and not scope.steps:
         raise NotFoundError(nothing_message(facts, scope.target))
@@ -59,7 +63,7 @@ def compose(conn: sqlite3.Connection, target: str, *, since: str | None = None) 
         "outcomes": [sections.outcome(facts, aid, step) for aid, step in scope.steps],
         "participants": sections.participants(facts, scope),
         "open_items": context.open_items(facts, scope),
-        "follow_ups": context.follow_ups(facts, scope, dates.today()),
+        "follow_ups": context.follow_ups(facts, scope, facts.known_on or facts.as_of or dates.today()),
         "discrepancies": context.discrepancies(facts, scope),
     }
     if since:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def _produced(facts: Facts, event_id: str) -> list[tuple[str, dict[str, Any]]]:
     """What an engagement produced, strongest status first."""
-    pairs = [(aid, facts.agreement(aid)["steps"][seq]) for aid, seq in facts.produced(event_id)]
+    pairs = [(aid, st) for aid, seq in facts.produced(event_id) if (st := facts.step(aid, seq)) is not None]
     return sorted(pairs, key=lambda p: (STATUS_RANK.get(p[1]["status"], 99), facts.agreement(p[0])["rid"]))
 
 

@@ -135,7 +135,7 @@ def outcome_line(facts: Facts, scope: Scope, outcomes: list[dict[str, Any]]) -> 
         bundled = bundles.get(s, 0)
         if not bundled:
             return f"{counts[s]} {status_label(s)}"
-        which = "it stands" if counts[s] == 1 else f"{bundled} of these stand"
+        which = "it stands" if counts[s] == 1 else f"{bundled} of these {'stands' if bundled == 1 else 'stand'}"
         return f"{counts[s]} {status_label(s)} ({which} for several instruments or an unstated number)"
 
     noun = f"{len(latest)} record{'s' * (len(latest) != 1)}"

@@ -152,7 +152,7 @@ def outcome_steps(facts: Facts, target: Target, focal: list[str]) -> list[Step]:
         elif target.kind == "country":
             pairs += facts.unlinked_steps_with(target.value)
     position = {e: i for i, e in enumerate(focal)}
-    out = [(aid, facts.agreement(aid)["steps"][seq]) for aid, seq in dict.fromkeys(pairs)]
+    out = [(aid, step) for aid, seq in dict.fromkeys(pairs) if (step := facts.step(aid, seq)) is not None]
 
     def key(item: Step) -> tuple[int, str, int, int, int]:
         aid, step = item

@@ -92,4 +92,5 @@ def engagement_count(top_level: int, listed: int) -> str:
     """ "3 engagements on record, with 3 meetings within them": visits hold meetings, both are listed."""
     text = f"{top_level} engagement{'s' * (top_level != 1)} on record"
     inside = listed - top_level
-    return text + (f", with {inside} meeting{'s' * (inside != 1)} within them" if inside > 0 else "")
+    within = "it" if top_level == 1 else "them"
+    return text + (f", with {inside} meeting{'s' * (inside != 1)} within {within}" if inside > 0 else "")

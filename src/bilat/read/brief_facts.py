@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import Any
 
+    from bilat.read.filters import Filters
+
 _CHUNK = 500  # ids per "in (...)" list
 
 
@@ -40,8 +42,11 @@ def _chunks(values: list[str]) -> Iterator[tuple[list[str], str]]:
 class Facts:
     """The records of one note, read on demand and kept; every query the brief needs is a method here."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, clocks: Filters | None = None) -> None:
         self.conn = conn
+        # --as-of / --known-on: every event, step, follow-up and discrepancy the note reads is one reached then
+        self.as_of = clocks.day("as_of") if clocks else None
+        self.known_on = clocks.day("known_on") if clocks else None
         self.scratch = SourceNumbers(conn)  # records.* number as they go; the note renumbers at the end
         self._rows: dict[str, sqlite3.Row] = {}
         self._events: dict[str, dict[str, Any]] = {}
@@ -49,6 +54,30 @@ class Facts:
         self._orgs: dict[str, dict[str, Any]] = {}
         self._weights: dict[str, int] = {}
         self.country_names = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
+
+    @property
+    def clocked(self) -> bool:
+        return bool(self.as_of or self.known_on)
+
+    def _reached(self, happened: str | None, reported: str | None) -> bool:
+        """Whether a fact dated `happened` (first day), first reported on `reported`, is there at the clocks."""
+        if self.known_on and (reported or "") > self.known_on:
+            return False
+        return not (self.as_of and (happened or reported or "") > self.as_of)
+
+    def event_reached(self, event_id: str) -> bool:
+        row = self.row(event_id)
+        return not self.clocked or self._reached(row["date_start"], row["first_reported"])
+
+    def _reached_events(self, ids: list[str]) -> list[str]:
+        return [e for e in ids if self.event_reached(e)] if self.clocked else ids
+
+    def step(self, agreement_id: str, seq: int) -> dict[str, Any] | None:
+        """A status step by its number, if it is reached at the clocks."""
+        return next((st for st in self.agreement(agreement_id)["steps"] if st["seq"] == seq), None)
+
+    def _steps(self, pairs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        return [(a, seq) for a, seq in pairs if self.step(a, seq) is not None] if self.clocked else pairs
 
     def numbering(self) -> SourceNumbers:
         """A fresh numbering of sources, in the order the note cites them."""
@@ -90,10 +119,13 @@ class Facts:
                 "event": s["event_id"],
                 "note": s["note"],
                 "reported": s["first_reported"],
+                "start": s["date_start"],
                 "sources": self._sources(agreement_id, f"status_history[{s['seq']}]"),
             }
             for s in conn.execute("select * from status_steps where agreement_id = ? order by seq", (agreement_id,))
         ]
+        if self.clocked:
+            steps = [st for st in steps if self._reached(st["start"], st["reported"] or row["first_reported"])]
         figures = [
             {"value": f["value"], "unit": f["unit"], "sources": self._sources(agreement_id, f"figures[{f['seq']}]")}
             for f in conn.execute("select * from figures where agreement_id = ? order by seq", (agreement_id,))
@@ -111,7 +143,7 @@ class Facts:
             "title": clean(row["title"]),
             "kind": row["kind"],
             "quantity": row["quantity"],
-            "status": row["status"],
+            "status": steps[-1]["status"] if steps else row["status"],
             "parties": json.loads(row["parties"]),
             "summary": clean(row["summary"]),
             "steps": steps,
@@ -146,10 +178,26 @@ class Facts:
         return None
 
     def follow_up(self, follow_up_id: str) -> dict[str, Any]:
-        return follow_up(self.conn, self.scratch, follow_up_id)
+        """A follow-up; at the clocks, what became of it only once a source had said so."""
+        data = follow_up(self.conn, self.scratch, follow_up_id)
+        row = self.conn.execute(
+            "select first_reported, outcome_reported from follow_ups where id = ?", (follow_up_id,)
+        ).fetchone()
+        data["reported"] = row[0]
+        if self.clocked and data["outcome"] and not self._reached(None, row[1]):
+            data.update(outcome=None, outcome_evidence=[], status="open")
+        return data
 
     def discrepancies_about(self, ids: list[str]) -> list[dict[str, Any]]:
-        return discrepancies_about(self.conn, self.scratch, ids)
+        found = discrepancies_about(self.conn, self.scratch, ids)
+        if not self.known_on:
+            return found
+        known = self.known_on  # a disagreement exists once both readings are published
+        return [d for d in found if all(self._published(r["source_id"]) <= known for r in d["readings"])]
+
+    def _published(self, source_id: str) -> str:
+        row = self.conn.execute("select published from sources where id = ?", (source_id,)).fetchone()
+        return str(row[0]) if row and row[0] else ""
 
     def country(self, code: str | None) -> str | None:
         return self.country_names.get(code, code) if code else None
@@ -195,18 +243,19 @@ class Facts:
             "select id, date_precision from events where date_start <= ? and date_start >= ? and date_end >= ? "
             "order by date_start, rowid"
         )
-        return [(r[0], r[1]) for r in self.conn.execute(sql, (end, year_before, start))]
+        found = [(r[0], r[1]) for r in self.conn.execute(sql, (end, year_before, start))]
+        return [(e, p) for e, p in found if self.event_reached(e)] if self.clocked else found
 
     def events_with_country(self, code: str) -> list[str]:
         sql = (
             "select ec.event_id from event_countries ec join events e on e.id = ec.event_id "
             "where ec.country = ? order by e.date_start, e.rowid"
         )
-        return [r[0] for r in self.conn.execute(sql, (code,))]
+        return self._reached_events([r[0] for r in self.conn.execute(sql, (code,))])
 
     def events_of_agreement(self, agreement_id: str) -> list[str]:
         sql = "select event_id from status_steps where agreement_id = ? and event_id is not null order by seq"
-        return list(dict.fromkeys(r[0] for r in self.conn.execute(sql, (agreement_id,))))
+        return self._reached_events(list(dict.fromkeys(r[0] for r in self.conn.execute(sql, (agreement_id,)))))
 
     def steps_at(self, event_ids: list[str]) -> list[tuple[str, int]]:
         """(agreement id, step) of the status steps taken at these events."""
@@ -214,7 +263,7 @@ class Facts:
         for chunk, marks in _chunks(event_ids):
             sql = f"select agreement_id, seq from status_steps where event_id in ({marks})"
             out += [(r[0], r[1]) for r in self.conn.execute(sql, chunk)]
-        return out
+        return self._steps(out)
 
     def unlinked_steps_between(self, start: str, end: str) -> list[tuple[str, int]]:
         """Steps at no event whose own date (at its precision) shares a day with start..end."""
@@ -222,7 +271,7 @@ class Facts:
             "select agreement_id, seq from status_steps where event_id is null and date is not null "
             "and date between ? and ? and date >= substr(?, 1, length(date))"  # first day <= end, last >= start
         )
-        return [(r[0], r[1]) for r in self.conn.execute(sql, (start[:4], end, start))]
+        return self._steps([(r[0], r[1]) for r in self.conn.execute(sql, (start[:4], end, start))])
 
     def unlinked_steps_with(self, code: str) -> list[tuple[str, int]]:
         """Steps at no event of the agreements `code` is a party to."""
@@ -230,11 +279,11 @@ class Facts:
             "select s.agreement_id, s.seq from status_steps s join agreement_parties p "
             "on p.agreement_id = s.agreement_id where p.country = ? and s.event_id is null"
         )
-        return [(r[0], r[1]) for r in self.conn.execute(sql, (code,))]
+        return self._steps([(r[0], r[1]) for r in self.conn.execute(sql, (code,))])
 
     def steps_of(self, agreement_id: str) -> list[tuple[str, int]]:
         sql = "select seq from status_steps where agreement_id = ? order by seq"
-        return [(agreement_id, r[0]) for r in self.conn.execute(sql, (agreement_id,))]
+        return self._steps([(agreement_id, r[0]) for r in self.conn.execute(sql, (agreement_id,))])
 
     def produced(self, event_id: str) -> list[tuple[str, int]]:
         """(agreement id, step) of what an event produced, in dataset order."""
@@ -242,7 +291,7 @@ class Facts:
             "select s.agreement_id, s.seq from status_steps s join agreements a on a.id = s.agreement_id "
             "where s.event_id = ? order by a.rowid, s.seq"
         )
-        return [(r[0], r[1]) for r in self.conn.execute(sql, (event_id,))]
+        return self._steps([(r[0], r[1]) for r in self.conn.execute(sql, (event_id,))])
 
     def nearest(self, start: str, end: str) -> tuple[str | None, str | None]:
         """The event that ends last before `start` and the one that starts first after `end` (ids)."""
@@ -281,7 +330,8 @@ class Facts:
             "order by ec.date_start desc, ec.event_id desc limit ?"  # the index order: no sort
         )
         quoted = [f'"{c}"' for c in others]
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(sql, (rarest, ref, ref, *quoted, at_most))]
+        found = [(r[0], r[1], r[2]) for r in self.conn.execute(sql, (rarest, ref, ref, *quoted, at_most))]
+        return [f for f in found if self.event_reached(f[0])] if self.clocked else found
 
     def undated_cited_by(self, sources: list[str]) -> list[str]:
         """Agreements with neither a dated step nor an engagement that these sources give evidence for."""
@@ -308,4 +358,12 @@ class Facts:
         for chunk, marks in _chunks(list(dict.fromkeys(agreement_ids))):
             sql = f"select follow_up_id from follow_up_agreements where agreement_id in ({marks})"
             ids += [r[0] for r in self.conn.execute(sql, chunk)]
-        return list(dict.fromkeys(ids))
+        ids = list(dict.fromkeys(ids))
+        if self.clocked:
+            ids = [
+                f
+                for f in ids
+                if self._reached(None, self.follow_up(f).get("reported"))
+                and self.event_reached(self.follow_up(f)["event"])
+            ]
+        return ids
