@@ -1,0 +1,39 @@
+"""The bodies of the commands that open the compiled database to other tools: `db` (its path) and `sql`."""
+
+from __future__ import annotations
+
+import sys
+
+from bilat.cli_spec import Values
+from bilat.command_kit import bounded, plural, read_with
+from bilat.run_context import Run
+
+TYPE_CHECKING = False  # typing stays off the query path (start-up)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Render = Callable[[], None]
+
+
+def db(values: Values, run: Run) -> Render:
+    """The database's path, once it is fresh: `sqlite3 "$(bilat db)"`, `datasette "$(bilat db)"`."""
+    read_with(run, lambda conn: None)  # rebuilds it first when the data changed
+    path = str(run.store.db) if run.store is not None else ""
+
+    def render() -> None:
+        sys.stdout.write(path + "\n")
+
+    return render
+
+
+def sql(values: Values, run: Run) -> Render:
+    from bilat.read.sql import run_query
+    from bilat.render import Column, choose_format, write_records
+
+    out_format = choose_format(values.text("fmt"))
+    statement = values.text("statement") or ""
+    columns, rows = read_with(run, lambda conn: run_query(conn, statement, limit=bounded(values.number("limit"))))
+    shown = [Column(name, name, 60, min_width=8) for name in columns]
+    return lambda: write_records(
+        rows, out_format, shown, title=plural(len(rows), "row"), fields=columns, color=run.color
+    )
