@@ -137,3 +137,28 @@ def test_a_word_of_a_vocabulary_value_is_suggested(real: Path, option: str, type
 def test_show_takes_an_id_in_any_case(real: Path) -> None:
     upper = cli("show", "PK-BE-LABOUR-MOU", "--format", "json")
     assert upper.exit_code == 0 and json.loads(upper.stdout)["id"] == "pk-be-labour-mou"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Turkiye", "TR"),
+        ("ivory coast", "CI"),
+        ("White Russia", "BY"),
+        ("Vietnamese", "VN"),
+        ("Cote d'Ivoire", "CI"),
+        ("Republic of Korea", "KR"),
+        ("Holland", "NL"),
+        ("Burma", "MM"),
+        ("Türkiye", "TR"),
+    ],
+)
+def test_country_names_people_use_resolve(real: Path, typed: str, code: str) -> None:
+    import sqlite3
+
+    from bilat.countries import resolve_country
+
+    result = cli("list", "--country", typed, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    conn = sqlite3.connect(cli("db").stdout.strip())
+    assert resolve_country(conn, typed) == code

@@ -43,3 +43,15 @@ def test_readme_has_the_two_setup_commands() -> None:
     assert blocks[1].strip() == "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/pytest -q"
     ci = (REPO / ".ci" / "run").read_text()
     assert blocks[1].strip() in ci
+
+
+def test_the_notice_names_every_source_text_and_its_date() -> None:
+    import yaml
+
+    notice = (REPO / "NOTICE").read_text(encoding="utf-8")
+    assert "MIT" in (REPO / "LICENSE").read_text(encoding="utf-8") and "NOT" in notice
+    data = yaml.safe_load((REPO / "data" / "agreements.yaml").read_text(encoding="utf-8"))
+    for source in data["sources"]:
+        line = next(x for x in notice.splitlines() if source["file"] in x)
+        assert source["published"] in line or source["published"] in notice.split(source["file"], 1)[1][:200]
+    assert "cff-version" in (REPO / "CITATION.cff").read_text(encoding="utf-8")

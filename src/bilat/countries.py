@@ -52,6 +52,49 @@ DEMONYMS: dict[str, str] = {
     "AU": "Australian",
     "KR": "South Korean",
     "AZ": "Azerbaijani",
+    "VN": "Vietnamese",
+    "TH": "Thai",
+    "PH": "Filipino",
+    "KP": "North Korean",
+    "SY": "Syrian",
+    "IQ": "Iraqi",
+    "IL": "Israeli",
+    "JO": "Jordanian",
+    "LB": "Lebanese",
+    "KW": "Kuwaiti",
+    "OM": "Omani",
+    "BH": "Bahraini",
+    "YE": "Yemeni",
+    "TM": "Turkmen",
+    "TJ": "Tajik",
+    "KG": "Kyrgyz",
+    "MN": "Mongolian",
+    "MM": "Burmese",
+    "NG": "Nigerian",
+    "KE": "Kenyan",
+    "ZA": "South African",
+    "ET": "Ethiopian",
+    "MA": "Moroccan",
+    "DZ": "Algerian",
+    "TN": "Tunisian",
+    "BR": "Brazilian",
+    "MX": "Mexican",
+    "AR": "Argentine",
+    "PT": "Portuguese",
+    "GR": "Greek",
+    "IE": "Irish",
+    "DK": "Danish",
+    "FI": "Finnish",
+    "CZ": "Czech",
+    "HU": "Hungarian",
+    "RO": "Romanian",
+    "BG": "Bulgarian",
+    "RS": "Serbian",
+    "HR": "Croatian",
+    "GE": "Georgian",
+    "AM": "Armenian",
+    "NZ": "New Zealander",
+    "SG": "Singaporean",
 }
 # Names pycountry does not know under the name people use.
 ALIASES: dict[str, str] = {
@@ -63,7 +106,49 @@ ALIASES: dict[str, str] = {
     "south korea": "KR",
     "north korea": "KP",
     "byelorussia": "BY",
+    "belorussia": "BY",
+    "white russia": "BY",
     "kosovo": "XK",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "united states": "US",
+    "united states of america": "US",
+    "america": "US",
+    "u.s.": "US",
+    "u.k.": "GB",
+    "uae": "AE",
+    "ksa": "SA",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "dprk": "KP",
+    "vietnam": "VN",
+    "laos": "LA",
+    "syria": "SY",
+    "moldova": "MD",
+    "tanzania": "TZ",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "palestine": "PS",
+    "taiwan": "TW",
+    "macedonia": "MK",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "drc": "CD",
+    "dr congo": "CD",
+    "congo-kinshasa": "CD",
+    "congo-brazzaville": "CG",
+    "vatican": "VA",
+    "persia": "IR",
+    "ceylon": "LK",
+    "siam": "TH",
 }
 
 
@@ -86,6 +171,12 @@ def country_rows(codes: list[str]) -> list[dict[str, str | None]]:
     return rows
 
 
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def resolve_country(conn: sqlite3.Connection, text: str) -> str:
     """The alpha-2 code for what the user typed: a code, a name or a demonym, any case.
 
@@ -104,12 +195,20 @@ def resolve_country(conn: sqlite3.Connection, text: str) -> str:
         return str(row[0])
     if wanted in ALIASES:
         return ALIASES[wanted]
+    by_demonym = {d.casefold(): code for code, d in DEMONYMS.items()}
+    if wanted in by_demonym:  # a country the dataset does not cover, named as its people are
+        return by_demonym[wanted]
     import pycountry
 
     try:
         return str(pycountry.countries.lookup(text.strip()).alpha_2)
     except LookupError:
         pass
+    folded = _folded(wanted)  # Turkiye, Cote d'Ivoire: the name without its accents
+    for country in pycountry.countries:
+        spellings = (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
+        if any(name and _folded(name.casefold()) == folded for name in spellings):
+            return str(country.alpha_2)
     known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
     names = sorted({*known.values(), *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
     from bilat.suggest import did_you_mean
