@@ -67,6 +67,8 @@ def flat(value: Any, sep: str = ";") -> str:
         return ""
     if isinstance(value, list):
         return sep.join(flat(v) for v in value)
+    if isinstance(value, dict) and "text" in value:  # a structured value (a key figure): as a reader writes it
+        return str(value["text"])
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

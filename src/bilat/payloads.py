@@ -10,6 +10,14 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 
+class Figure(TypedDict):
+    """A key figure: the number, what it counts, and both as a reader writes them (`150,000 skilled ...`)."""
+
+    value: int
+    unit: str
+    text: str
+
+
 class ListRecord(TypedDict):
     """An agreement or commitment as `list` gives it."""
 
@@ -23,7 +31,7 @@ class ListRecord(TypedDict):
     parties: list[str]  # alpha-2 codes
     sectors: list[str]
     institutions: list[str]
-    figures: list[str]
+    figures: list[Figure]
     quantity: str | None
     summary: str
     sources: list[str]  # source ids, in the order first cited

@@ -108,7 +108,10 @@ def _agreement_records(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> lis
             "parties": _list(row["parties"]),
             "sectors": _list(row["sectors"]),
             "institutions": institutions.get(row["id"], []),
-            "figures": [f"{f['value']:,} {f['unit']}" for f in _list(row["figures"])],
+            "figures": [
+                {"value": f["value"], "unit": f["unit"], "text": f"{f['value']:,} {f['unit']}"}
+                for f in _list(row["figures"])
+            ],
             "quantity": row["quantity"],
             "summary": row["summary"],
             "sources": sources.get(row["id"], []),
