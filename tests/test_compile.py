@@ -137,3 +137,15 @@ def test_fallback_folder_must_be_private(mini: Path, tmp_path: Path) -> None:
     assert "warning: cannot write" in proc.stderr
     forced = shell("bilat build", env=env)
     assert forced.returncode == 0 and "built " in forced.stderr  # a forced build rebuilds, even in the fallback
+
+
+def test_every_column_is_described_once_and_the_readme_says_the_same() -> None:
+    from bilat.build import descriptions, schema
+
+    declared = {name: table.column_names for name, table in schema.TABLES.items() if name not in descriptions.INTERNAL}
+    described = {name: list(columns) for name, (_, columns) in descriptions.TABLES.items()}
+    assert {n: sorted(c) for n, c in declared.items()} == {n: sorted(c) for n, c in described.items()}
+    assert set(descriptions.VIEWS) == set(schema.VIEWS)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- database:start -->\n", 1)[1].split("<!-- database:end -->", 1)[0]
+    assert block == descriptions.database_markdown()
