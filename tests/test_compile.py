@@ -149,3 +149,17 @@ def test_every_column_is_described_once_and_the_readme_says_the_same() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- database:start -->\n", 1)[1].split("<!-- database:end -->", 1)[0]
     assert block == descriptions.database_markdown()
+
+
+def test_foreign_keys_are_declared_and_hold(real: Path, isolated: Path) -> None:
+    from bilat.build.schema import FOREIGN_KEYS
+
+    db = Path(cli("db").stdout.strip())
+    conn = sqlite3.connect(db)
+    declared = {
+        (table, row[3]): (row[2], row[4])
+        for (table,) in conn.execute("select name from sqlite_master where type = 'table'")
+        for row in conn.execute(f"pragma foreign_key_list([{table}])")
+    }
+    assert declared == FOREIGN_KEYS
+    assert conn.execute("pragma foreign_key_check").fetchall() == []  # every reference resolves

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "7"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "8"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -147,6 +147,51 @@ TABLES: dict[str, Table] = {
         # What the database was built from: for the incremental rebuild.
         Table("_data_files", _STAMP, key="name"),
         Table("_source_files", _STAMP, key="name"),
+    )
+}
+
+# Foreign keys, declared so that SQLite tools see them (`pragma foreign_key_check`, Datasette's links); the
+# build does not need them enforced (validation refuses a dangling reference before any row is written).
+# `evidence.record_id` points into several tables and has none.
+_TO = {
+    "a": ("agreements", "id"),
+    "e": ("events", "id"),
+    "p": ("people", "id"),
+    "o": ("organisations", "id"),
+    "c": ("countries", "code"),
+    "s": ("sources", "id"),
+    "f": ("follow_ups", "id"),
+    "d": ("discrepancies", "id"),
+}
+FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    (table, column): _TO[to]
+    for table, column, to in (
+        ("people", "country", "c"),
+        ("person_aliases", "person_id", "p"),
+        ("person_roles", "person_id", "p"),
+        ("person_roles", "organisation_id", "o"),
+        ("organisations", "country", "c"),
+        ("events", "part_of", "e"),
+        ("event_countries", "event_id", "e"),
+        ("event_countries", "country", "c"),
+        ("event_participants", "event_id", "e"),
+        ("event_participants", "person_id", "p"),
+        ("event_organisations", "event_id", "e"),
+        ("event_organisations", "organisation_id", "o"),
+        ("agreement_parties", "agreement_id", "a"),
+        ("agreement_parties", "country", "c"),
+        ("agreement_sectors", "agreement_id", "a"),
+        ("agreement_institutions", "agreement_id", "a"),
+        ("agreement_institutions", "organisation_id", "o"),
+        ("figures", "agreement_id", "a"),
+        ("status_steps", "agreement_id", "a"),
+        ("status_steps", "event_id", "e"),
+        ("follow_ups", "event_id", "e"),
+        ("follow_up_agreements", "follow_up_id", "f"),
+        ("follow_up_agreements", "agreement_id", "a"),
+        ("readings", "discrepancy_id", "d"),
+        ("readings", "source_id", "s"),
+        ("evidence", "source_id", "s"),
     )
 }
 
@@ -345,7 +390,14 @@ def create_schema(conn: sqlite3.Connection) -> None:
     """The tables, the full-text index and the views (the indexes come after the rows: bilat.build.full)."""
     for table in TABLES.values():
         cols = ", ".join(
-            f"[{name}] {kind}" + (" PRIMARY KEY" if name == table.key else "") for name, kind in table.columns
+            f"[{name}] {kind}"
+            + (" PRIMARY KEY" if name == table.key else "")
+            + (
+                " REFERENCES [{}]([{}])".format(*FOREIGN_KEYS[table.name, name])
+                if (table.name, name) in FOREIGN_KEYS
+                else ""
+            )
+            for name, kind in table.columns
         )
         conn.execute(f"create table [{table.name}] ({cols})")
     conn.execute(_FTS_DDL)
