@@ -37,7 +37,7 @@ def test_show_labour_mou_reads_under_discussion(real: Path) -> None:
     out = cli("show", "pk-be-labour-mou", "--format", "md").stdout
     assert "**under-discussion**" in out
     assert "signed" not in out.split("## Evidence")[0].replace("No signing", "")
-    assert "## Sources\n\n1. TDI, 2023-06-13, Brussels (000_08f90ab55339d316.txt)" in out
+    assert "## Sources\n\n1. TDI, 2023-06-13, Brussels: `tdi-2023-06-13` (000_08f90ab55339d316.txt)" in out
 
 
 def test_show_event_person_source_and_discrepancy(real: Path) -> None:

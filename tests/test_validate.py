@@ -242,3 +242,11 @@ def test_each_problem_is_one_line_even_when_yaml_says_more(tmp_path: Path) -> No
     result = cli("validate", str(bad))
     assert result.exit_code == 3
     assert len(result.stdout.splitlines()) == 1 and re.search(r"bin\.yaml:1:\d+: not UTF-16 text", result.stdout)
+
+
+def test_a_source_url_must_be_a_web_address(mini: Path) -> None:
+    _edit(mini, "    kind: news-report\n", '    kind: news-report\n    url: "ftp://example"\n    title: "A headline"\n')
+    out = cli("validate", str(mini)).stdout
+    assert "url: expected a web address starting with http:// or https://, got 'ftp://example'" in out
+    _edit(mini, 'url: "ftp://example"', 'url: "https://example.org/report"')
+    assert cli("validate", str(mini)).exit_code == 0

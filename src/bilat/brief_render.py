@@ -247,9 +247,11 @@ def _sources(lines: list[str], sources: list[dict[str, Any]]) -> None:
         outlet = s["outlet"] or "outlet not named"
         dateline = f"dateline {s['dateline']}" if s["dateline"] else "no dateline"
         kind = (s.get("kind") or "report").replace("-", " ")
+        title = f"“{_escape(s['title'])}”, " if s.get("title") else ""
+        url = f" {s['url']}" if s.get("url") else ""
         lines.append(
-            f"{s['n']}. {_escape(outlet)}, {s['published']}, {_escape(dateline)}, {kind}: "
-            f"`bilat show {s['id']}` ({_escape(s['reference'])})"
+            f"{s['n']}. {title}{_escape(outlet)}, {s['published']}, {_escape(dateline)}, {kind}: "
+            f"`bilat show {s['id']}` ({_escape(s['reference'])}){url}"
         )
 
 

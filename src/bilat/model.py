@@ -143,6 +143,9 @@ Ids = Annotated[list[Id], Field(max_length=MAX_ITEMS)]
 Texts = Annotated[list[Text], Field(max_length=MAX_ITEMS)]
 
 
+Url = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+
+
 class Source(Strict):
     """One report the data is drawn from."""
 
@@ -153,6 +156,8 @@ class Source(Strict):
     kind: SourceKind
     file: FileName
     notes: Text | None = None
+    title: Text | None = Field(None, description="The headline, as the report gives it; cited with the source.")
+    url: Url | None = Field(None, description="Where the report was published (http or https).")
 
 
 class Role(Strict):

@@ -182,7 +182,9 @@ def _sources(sources: list[dict[str, Any]], lines: list[str]) -> None:
     for s in sources:
         outlet = s["outlet"] or "outlet not named"
         where = f", {s['dateline']}" if s.get("dateline") else ""
-        lines.append(f"{s['n']}. {outlet}, {s['published']}{where} ({s['reference']})")
+        title = f"“{s['title']}”, " if s.get("title") else ""
+        url = f" {s['url']}" if s.get("url") else ""
+        lines.append(f"{s['n']}. {title}{outlet}, {s['published']}{where}: `{s['id']}` ({s['reference']}){url}")
 
 
 MEASURE = 100  # the widest a note or record is set on a terminal, in columns

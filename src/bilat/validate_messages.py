@@ -41,6 +41,8 @@ def pattern_message(pattern: str, value: object) -> str | None:
         return f"expected {COUNTRY_WORDS}, got {shown(value)}" + _country_hint(value)
     if pattern.startswith(r"^\d{4}"):
         return f"expected {DATE_WORDS}, got {shown(value)}" + _date_hint(value)
+    if pattern.startswith("^https?://"):
+        return f"expected a web address starting with http:// or https://, got {shown(value)}"
     if pattern.startswith("^[a-z0-9]"):
         hint = ""
         if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9 _-]+", value):

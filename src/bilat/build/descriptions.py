@@ -141,6 +141,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "notes": "the curators' notes on the source",
             "text": "the full text",
             "data_file": "the dataset file it comes from",
+            "title": "its headline, where the report gives one",
+            "url": "where it was published, where known",
         },
     ),
     "evidence": (

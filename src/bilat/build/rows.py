@@ -134,6 +134,8 @@ class Rows:
                     notes=s.notes,
                     text=text,
                     data_file=self.out.name,
+                    title=s.title,
+                    url=s.url,
                 )
             )
             if text is not None:

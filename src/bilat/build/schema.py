@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "8"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "9"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -74,7 +74,7 @@ _STAMP = "name, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER"  # a file as b
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        Table("sources", "id, outlet, published, dateline, kind, file, notes, text, data_file", key="id"),
+        Table("sources", "id, outlet, published, dateline, kind, file, notes, text, data_file, title, url", key="id"),
         # search_names: the name and every alias, as search finds them (also for organisations)
         Table(
             "people",

@@ -46,6 +46,8 @@ class SourceNumbers:
                     "dateline": row["dateline"],
                     "kind": row["kind"],
                     "reference": row["file"],
+                    "title": row["title"],
+                    "url": row["url"],
                 }
             )
         return out
