@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -163,3 +164,17 @@ def test_foreign_keys_are_declared_and_hold(real: Path, isolated: Path) -> None:
     }
     assert declared == FOREIGN_KEYS
     assert conn.execute("pragma foreign_key_check").fetchall() == []  # every reference resolves
+
+
+def test_sqlite_tools_find_the_agreements_full_text_index(real: Path, isolated: Path) -> None:
+    db = Path(cli("db").stdout.strip())
+    conn = sqlite3.connect(db)
+    # What Datasette and sqlite-utils look for: an FTS table whose content is the table.
+    found = conn.execute(
+        """select name from sqlite_master where rootpage = 0
+           and sql like '%VIRTUAL TABLE%USING FTS%content="agreements"%'"""
+    ).fetchall()
+    assert found == [("agreements_fts",)]
+    proc = shell(f"sqlite-utils search '{db}' agreements readmission -c id")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [{"id": "pk-by-readmission-agreement"}]

@@ -63,7 +63,7 @@ def _dump(db: Path) -> dict[str, list[tuple[str, ...]]]:
     tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
     out = {}
     for table in tables:
-        if table.startswith("search_index_fts") or table == "_meta":
+        if table.startswith(("search_index_fts", "agreements_fts")) or table == "_meta":  # FTS: checked by queries
             continue
         out[table] = sorted(tuple(map(repr, row)) for row in conn.execute(f"select * from [{table}]"))
     conn.close()
@@ -83,6 +83,16 @@ def _search(db: Path, *terms: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+def _agreements_found(db: Path, *terms: str) -> dict[str, list[str]]:
+    """What the agreements' own FTS index (Datasette's ?_search=) finds, by agreement id."""
+    conn = sqlite3.connect(db)
+    conn.execute("insert into agreements_fts(agreements_fts) values ('integrity-check')")
+    sql = "select id from agreements where rowid in (select rowid from agreements_fts where agreements_fts match ?)"
+    found = {term: sorted(r[0] for r in conn.execute(sql, (term,))) for term in terms}
+    conn.close()
+    return found
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
@@ -99,6 +109,7 @@ def _rebuild_matches_full(data: Path, tmp_path: Path, mode: str = "incremental",
     assert _dump(db) == _dump(full)
     words = ("cooperation", "zeolite", "desalination", "talks", *terms)
     assert _search(db, *words) == _search(full, *words)
+    assert _agreements_found(db, *words) == _agreements_found(full, *words)
     return db
 
 

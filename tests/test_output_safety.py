@@ -66,7 +66,7 @@ def _poison(db: Path, replacements: dict[str, str]) -> None:
         tables = [
             name
             for (name,) in conn.execute("select name from sqlite_master where type = 'table'")
-            if not name.startswith(("_", "search_index_fts", "sqlite_"))
+            if not name.startswith(("_", "search_index_fts", "agreements_fts", "sqlite_"))
         ]
         for table in tables:
             columns = [row[1] for row in conn.execute(f"pragma table_info([{table}])")]

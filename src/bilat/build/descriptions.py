@@ -215,6 +215,7 @@ VIEWS: dict[str, str] = {
     "evidence_with_source": "Every quote with its source's outlet, date and file",
     "search_text": "The text search reads for each record (the external content of search_index_fts)",
 }
+FTS = {"agreements_fts": "Full-text index of agreements' titles and summaries (Datasette's ?_search=)"}
 
 
 def database_markdown() -> str:

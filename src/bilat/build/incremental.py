@@ -20,7 +20,7 @@ from bilat.build.derive import derive, derive_reported, update_countries
 from bilat.build.progress import Reporter
 from bilat.build.read import read_files
 from bilat.build.rows import insert
-from bilat.build.schema import DB_SCHEMA_VERSION, RECORD_TABLES, TABLES
+from bilat.build.schema import DB_SCHEMA_VERSION, RECORD_TABLES, REINDEX_AGREEMENTS, TABLES
 from bilat.build.search_index import index_search, unindex_search
 from bilat.layout import Snapshot, connect_readonly, data_file_path
 from bilat.problems import InvalidDataError
@@ -92,6 +92,7 @@ def apply(conn: sqlite3.Connection, data: Path, plan: Plan, report: Reporter, fp
     if conn.execute("select 1 from search_index where record_id in (select id from temp.affected)").fetchone():
         raise RuntimeError("a record to index again is still in the search index")  # pragma: no cover - a bug
     index_search(conn, "select id from temp.affected")
+    conn.execute(REINDEX_AGREEMENTS)  # whole: rows of touched files come back with new rowids
     for name in ("touched_files", "touched_ids", "affected"):
         conn.execute(f"drop table temp.{name}")
 

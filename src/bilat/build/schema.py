@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "9"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "11"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -251,6 +251,14 @@ INDEXES: list[tuple[str, list[str]]] = [
 
 # The columns of the full-text index, in order: the query path ranks and snippets by them.
 FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
+# The agreements' own full-text index (title and summary, external content): what Datasette's ?_search= and
+# `sqlite-utils search` look for (an FTS table whose content is the table).  bilat's own search reads
+# search_index_fts, which also covers quotes, names and places of every kind of record.
+AGREEMENTS_FTS_DDL = (
+    "create virtual table agreements_fts using fts5 (title, summary, "
+    'tokenize="porter unicode61 remove_diacritics 2", content="agreements")'
+)
+REINDEX_AGREEMENTS = "insert into agreements_fts(agreements_fts) values ('rebuild')"
 _FTS_DDL = (
     f"create virtual table search_index_fts using fts5 ({', '.join(FTS_COLUMNS)}, "
     "tokenize='porter unicode61 remove_diacritics 2', content='search_text', content_rowid='key')"
@@ -401,6 +409,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
         )
         conn.execute(f"create table [{table.name}] ({cols})")
     conn.execute(_FTS_DDL)
+    conn.execute(AGREEMENTS_FTS_DDL)
     # The words the index holds, one row each: search offers the nearest when a word matches nothing.
     conn.execute("create virtual table search_vocab using fts5vocab(search_index_fts, 'row')")
     for name, sql in VIEWS.items():
