@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "11"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "12"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -222,7 +222,7 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("follow_ups", ["first_reported"]),
     ("discrepancies", ["first_reported"]),
     ("evidence", ["record_id", "part", "source_id"]),
-    ("status_steps", ["event_id"]),
+    ("status_steps", ["event_id", "date"]),  # also the steps at no event, by date (a brief's unlinked steps)
     ("events", ["date_start"]),
     ("events", ["part_of"]),
     ("event_countries", ["country", "date_start", "event_id"]),
