@@ -48,7 +48,7 @@ class BilatGroup(TyperGroup):
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        with _one_line_errors(lambda: debugging() or bool(getattr(ctx.obj, "debug", False))):
+        with _one_line_errors(lambda: debugging() or (isinstance(ctx.obj, dict) and ctx.obj.get("debug") is True)):
             return super().invoke(ctx)
 
 
