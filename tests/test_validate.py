@@ -202,6 +202,28 @@ def test_no_message_shows_a_regular_expression(mini: Path) -> None:
     assert "^" not in out and "$'" not in out and "\\d" not in out and "pattern" not in out
 
 
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("Belarus", '(write "BY" for Belarus)'),
+        ("Belarusian", '(write "BY" for Belarus)'),  # a demonym, as --country reads it
+        ("by", '(write "BY" for Belarus)'),
+        ("BLR", '(write "BY" for Belarus)'),
+        ("uk", '(write "GB" for United Kingdom)'),  # not "UK": that is no ISO 3166 code
+        ("Belrus", "(did you mean 'Belarus'? write \"BY\")"),
+    ],
+)
+def test_a_country_written_as_a_name_says_which_code_to_write(mini: Path, typed: str, hint: str) -> None:
+    _edit(mini, 'parties: ["PK", "BY"]', f'parties: ["PK", "{typed}"]')
+    line = _line_of(mini, f'"{typed}"')
+    column = mini.read_text().splitlines()[line - 1].index(f'"{typed}"') + 1
+    out = cli("validate", str(mini)).stdout
+    assert out == (
+        f"{mini}:{line}:{column}: agreements[1].parties[1]: expected a two-letter ISO 3166 country code such as PK "
+        f"or BY, got {typed!r} {hint}\n"
+    )
+
+
 def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
     _edit(mini, "        event: 2023-06-12-khar-de-moor", "        event: 2023-06-12-khar-de-mor")
     out = cli("validate", str(mini)).stdout

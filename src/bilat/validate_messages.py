@@ -68,20 +68,19 @@ def _date_hint(value: object) -> str:
 
 
 def _country_hint(value: object) -> str:
+    """` (write "BY" for Belarus)` when `value` names a country (bilat.countries reads it as `--country` does),
+    ` (did you mean 'Belarus'? write "BY")` when it nearly does; "" otherwise."""
+    from bilat.countries import country_code, country_name, nearest_country
+
     if not isinstance(value, str) or not value.strip():
         return ""
-    if re.fullmatch(r"[a-z]{2}", value.strip()):
-        return f' (write "{value.strip().upper()}")'
-    try:
-        import pycountry
-
-        country = pycountry.countries.lookup(value.strip())
-    except LookupError:
-        from bilat.countries import ALIASES, DEMONYMS
-
-        code = ALIASES.get(value.strip().lower()) or DEMONYMS.get(value.strip().lower())
-        return f' (write "{code}")' if code and len(code) == 2 else ""
-    return f' (write "{country.alpha_2}" for {country.name})'
+    code = country_code(value)
+    if code is not None:
+        name = country_name(code)
+        return f' (write "{code}" for {name})' if name else f' (write "{code}")'
+    near = nearest_country(value)
+    code = country_code(near) if near else None
+    return f' (did you mean {near!r}? write "{code}")' if near and code else ""
 
 
 def choice_message(expected: str, value: object) -> str:
