@@ -76,6 +76,19 @@ def test_valid_file_exits_0(mini: Path) -> None:
         ("    kind: mou", "    kind: treaty", "kind: treaty", "unknown value 'treaty' (one of: "),
         ("    kind: mou", "    kind: mu", "kind: mu", "unknown value 'mu' (did you mean 'mou'?)"),
         ("sectors: [labour-mobility]", "sectors: [labour]", "sectors: [labour]", "(did you mean 'labour-mobility'?)"),
+        (
+            "sectors: [migration]",
+            "sectors: [refugees]",
+            "sectors: [refugees]",
+            "unknown value 'refugees': not one of the 26 allowed sectors (listed under Vocabularies in the "
+            "README, and by `bilat schema`)",
+        ),
+        (
+            "      - status: signed",
+            "      - status: sined",
+            "status: sined",
+            "unknown value 'sined' (did you mean 'signed'?)",
+        ),
         ("      - status: under-discussion", "      - status: under-discusion", "under-discusion", "(did you mean"),
         (
             'parties: ["PK", "BE"]',

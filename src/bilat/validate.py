@@ -342,7 +342,8 @@ def _message(error: Any, doc: Document, path: Path_) -> str:
         if worded:
             return worded
     if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
-        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path))
+        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "values")
+        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path), field.replace("_", " "))
     plain = doc.plain_scalars.get(path)
     if plain and kind in _EXPECTED:
         text, what = plain

@@ -83,8 +83,10 @@ def _country_hint(value: object) -> str:
     return f' (did you mean {near!r}? write "{code}")' if near and code else ""
 
 
-def choice_message(expected: str, value: object) -> str:
-    """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are."""
+def choice_message(expected: str, value: object, field: str = "value") -> str:
+    """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are.
+
+    `field` names the vocabulary for a long list ("sectors": the 26 allowed sectors)."""
     allowed = re.findall(r"'([^']*)'", expected)
     value_shown = shown(value)
     near = did_you_mean_value(value, allowed) if isinstance(value, str) else ""
@@ -92,7 +94,10 @@ def choice_message(expected: str, value: object) -> str:
         return f"unknown value {value_shown}{near}"
     if len(allowed) <= _SHOWN_AT_MOST:
         return f"unknown value {value_shown} (one of: {', '.join(allowed)})"
-    return f"unknown value {value_shown}: the README's vocabulary lists the {len(allowed)} allowed values"
+    return (
+        f"unknown value {value_shown}: not one of the {len(allowed)} allowed {field} "
+        "(listed under Vocabularies in the README, and by `bilat schema`)"
+    )
 
 
 def unknown_id_hint(target: str, known: list[str]) -> str:
