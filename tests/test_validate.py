@@ -246,19 +246,28 @@ def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ('"send 150,000 skilled Pakistani workers."', "where the quote has '.' (U+002E FULL STOP)"),
-        ('"“send 150,000 skilled Pakistani workers”"', "without the quotation marks “…”: drop them"),
+        (
+            '"send 150,000 skilled Pakistani workers."',
+            "the quote has '.' (a full stop, U+002E), which the source does not have there, at character 39 of the "
+            "quote; the source, line 1: “…skilled Pakistani workers to Belarus. The two nations also…”",
+        ),
+        (
+            '"“send 150,000 skilled Pakistani workers”"',
+            "the source has these words without the quotation marks “…”: drop them",
+        ),
         (
             '"send 150.000 skilled Pakistani workers"',
-            "the source has ',' (U+002C COMMA) where the quote has '.' (U+002E FULL STOP)",
+            "the source has ',' (a comma, U+002C) where the quote has '.' (a full stop, U+002E) at character 9 of "
+            "the quote; the source, line 1: “…a major agreement to send 150,000 skilled Pakistani workers to…”",
         ),
     ],
 )
 def test_a_quote_not_found_says_where_the_source_differs(mini: Path, typed: str, says: str) -> None:
     _edit(mini, 'quote: "send 150,000 skilled Pakistani workers"', f"quote: {typed}")
     out = cli("validate", str(mini)).stdout
-    assert "quote not found in source 'beta'" in out and says in out, out
-    assert "(line " in out or "drop them" in out
+    line = _line_of(mini, f"quote: {typed}")
+    assert out.startswith(f"{mini}:{line}:16: agreements[1].evidence[0].quote: quote not found in source 'beta': ")
+    assert out.endswith(f"; {says}\n"), out
 
 
 def test_shipped_json_schema_matches_the_model() -> None:
