@@ -237,6 +237,18 @@ def test_a_country_written_as_a_name_says_which_code_to_write(mini: Path, typed:
     )
 
 
+def test_every_pattern_the_model_checks_is_said_in_words() -> None:
+    """Each `pattern=` of bilat.model (pydantic checks them) has its words in bilat.validate_messages."""
+    from bilat.validate_messages import pattern_message
+
+    source = (Path(__file__).parents[1] / "src" / "bilat" / "model.py").read_text()
+    patterns = re.findall(r'Field\(\s*pattern=r"([^"]+)"', source)
+    assert len(patterns) == 4, patterns  # ids, dates, country codes, web addresses (TEXT_PATTERN: text_problem)
+    for pattern in patterns:
+        message = pattern_message(pattern, "x y")
+        assert message and message.startswith("expected ") and pattern not in message, pattern
+
+
 def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
     _edit(mini, "        event: 2023-06-12-khar-de-moor", "        event: 2023-06-12-khar-de-mor")
     out = cli("validate", str(mini)).stdout

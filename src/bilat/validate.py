@@ -36,7 +36,7 @@ from bilat.model import (
 from bilat.problems import Problem
 from bilat.quote_diff import line_breaks
 from bilat.source_files import SourceFileError, read_source
-from bilat.validate_messages import choice_message, pattern_message, quote_message, unknown_id_hint
+from bilat.validate_messages import choice_message, pattern_message, quote_message, shown, unknown_id_hint
 
 __all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
 
@@ -361,9 +361,9 @@ def _message(error: Any, doc: Document, path: Path_) -> str:
         value = _value_at(doc.data, path)
         return text_problem(value) if isinstance(value, str) else message
     if kind == "string_pattern_mismatch":  # never a regular expression: what the field expects, in words
-        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), _value_at(doc.data, path))
-        if worded:
-            return worded
+        value = _value_at(doc.data, path)
+        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), value)
+        return worded or f"got {shown(value)}, which is not of the form this field takes (see `bilat schema`)"
     if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
         field = next((str(p) for p in reversed(path) if isinstance(p, str)), "values")
         return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path), field.replace("_", " "))
