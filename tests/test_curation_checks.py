@@ -190,26 +190,42 @@ def test_a_dataset_with_errors_gets_its_errors_not_warnings(tmp_path: Path) -> N
     assert problems and problems.warnings == []
 
 
-def test_a_step_dated_apart_from_its_event_is_flagged(tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    (folder / "sources").mkdir(parents=True)
-    (folder / "sources" / "report.txt").write_text(SOURCE, encoding="utf-8")
-    fields = {
-        **CLEAN,
-        "event_date": "2025-04-10",
-        "precision": "day",
-        "derivation": "date_derivation: Said as Thursday.",
-    }
-    for step_date, warned in (('"2025-04-09"', True), ('"2025-04-10"', False), ('"2025-04"', False)):
-        (folder / "agreements.yaml").write_text(HEAD.format(**{**fields, "step_date": step_date}), encoding="utf-8")
-        found = [str(w) for w in check_dataset(folder / "agreements.yaml").warnings if "its event" in str(w)]
-        assert bool(found) == warned, (step_date, found)
-    assert (
-        "the step is dated 2025-04-09 but its event 'leaders-meeting-reported-2025-04-12' is dated 2025-04-10"
-        in str(check_dataset_with(folder, {**fields, "step_date": '"2025-04-09"'}))
-    )
+@pytest.mark.parametrize(
+    ("event_date", "precision", "step_date", "dated"),
+    [
+        ("2025-04-10", "day", "2025-04-09", "is dated 2025-04-10"),  # a day before its event's day
+        ("2025-04-10", "day", "2025-04-11", "is dated 2025-04-10"),
+        ("2025-04-10", "day", "2025-05", "is dated 2025-04-10"),  # a month that does not hold the event's day
+        ("2025-04", "month", "2025-05-02", "is dated 2025-04"),
+        ("2025-04-12", "reported", "2025-04-13", "was reported on 2025-04-12"),  # after the report of its event
+    ],
+)
+def test_a_step_dated_apart_from_its_event_is_a_warning_at_the_steps_date(
+    tmp_path: Path, event_date: str, precision: str, step_date: str, dated: str
+) -> None:
+    path = dataset(tmp_path, event_date=event_date, precision=precision, step_date=f'"{step_date}"')
+    step_line = path.read_text().splitlines().index(f'        date: "{step_date}"') + 1
+    event_line = path.read_text().splitlines().index(f'    date: "{event_date}"') + 1
+    assert [w for w in warnings_of(path) if "its event" in w] == [
+        f"{path}:{step_line}:15: agreements[0].status_history[0].date: warning: the step is dated {step_date} but its "
+        f"event 'leaders-meeting-reported-2025-04-12' ({path}:{event_line}) {dated}: one of the two is wrong, or the "
+        "step belongs to another event"
+    ]
 
 
-def check_dataset_with(folder: Path, fields: dict[str, str]) -> list[str]:
-    (folder / "agreements.yaml").write_text(HEAD.format(**fields), encoding="utf-8")
-    return [str(w) for w in check_dataset(folder / "agreements.yaml").warnings]
+@pytest.mark.parametrize(
+    ("event_date", "precision", "step_date"),
+    [
+        ("2025-04-10", "day", "2025-04-10"),
+        ("2025-04-10", "day", "2025-04"),  # compared at the step's precision: April holds the 10th
+        ("2025-04-10", "day", "2025"),
+        ("2025-04", "month", "2025-04-30"),
+        ("2025-04-12", "reported", "2025-04-09"),  # known only as reported by the 12th: any day up to it
+        ("2025-04-12", "reported", "2025-03"),
+    ],
+)
+def test_a_step_that_can_be_on_its_events_date_is_no_warning(
+    tmp_path: Path, event_date: str, precision: str, step_date: str
+) -> None:
+    path = dataset(tmp_path, event_date=event_date, precision=precision, step_date=f'"{step_date}"')
+    assert [w for w in warnings_of(path) if "its event" in w] == []

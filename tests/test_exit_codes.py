@@ -79,6 +79,7 @@ def test_success_is_0(mini: Path, args: list[str]) -> None:
         (["show"], USAGE, "Missing argument 'ID'"),
         (["--data", "/nonexistent/agreements.yaml", "list"], USAGE, "data file not found"),
         (["validate", "/nonexistent/agreements.yaml"], USAGE, "no such file or folder"),
+        (["--data", "/nonexistent/agreements.yaml", "validate"], USAGE, "data file not found"),
     ],
 )
 def test_errors_exit_with_their_code_and_one_line(mini: Path, args: list[str], code: int, message: str) -> None:

@@ -76,6 +76,19 @@ def test_valid_file_exits_0(mini: Path) -> None:
         ("    kind: mou", "    kind: treaty", "kind: treaty", "unknown value 'treaty' (one of: "),
         ("    kind: mou", "    kind: mu", "kind: mu", "unknown value 'mu' (did you mean 'mou'?)"),
         ("sectors: [labour-mobility]", "sectors: [labour]", "sectors: [labour]", "(did you mean 'labour-mobility'?)"),
+        (
+            "sectors: [migration]",
+            "sectors: [refugees]",
+            "sectors: [refugees]",
+            "unknown value 'refugees': not one of the 26 allowed sectors (listed under Vocabularies in the "
+            "README, and by `bilat schema`)",
+        ),
+        (
+            "      - status: signed",
+            "      - status: sined",
+            "status: sined",
+            "unknown value 'sined' (did you mean 'signed'?)",
+        ),
         ("      - status: under-discussion", "      - status: under-discusion", "under-discusion", "(did you mean"),
         (
             'parties: ["PK", "BE"]',
@@ -202,6 +215,40 @@ def test_no_message_shows_a_regular_expression(mini: Path) -> None:
     assert "^" not in out and "$'" not in out and "\\d" not in out and "pattern" not in out
 
 
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("Belarus", '(write "BY" for Belarus)'),
+        ("Belarusian", '(write "BY" for Belarus)'),  # a demonym, as --country reads it
+        ("by", '(write "BY" for Belarus)'),
+        ("BLR", '(write "BY" for Belarus)'),
+        ("uk", '(write "GB" for United Kingdom)'),  # not "UK": that is no ISO 3166 code
+        ("Belrus", "(did you mean 'Belarus'? write \"BY\")"),
+    ],
+)
+def test_a_country_written_as_a_name_says_which_code_to_write(mini: Path, typed: str, hint: str) -> None:
+    _edit(mini, 'parties: ["PK", "BY"]', f'parties: ["PK", "{typed}"]')
+    line = _line_of(mini, f'"{typed}"')
+    column = mini.read_text().splitlines()[line - 1].index(f'"{typed}"') + 1
+    out = cli("validate", str(mini)).stdout
+    assert out == (
+        f"{mini}:{line}:{column}: agreements[1].parties[1]: expected a two-letter ISO 3166 country code such as PK "
+        f"or BY, got {typed!r} {hint}\n"
+    )
+
+
+def test_every_pattern_the_model_checks_is_said_in_words() -> None:
+    """Each `pattern=` of bilat.model (pydantic checks them) has its words in bilat.validate_messages."""
+    from bilat.validate_messages import pattern_message
+
+    source = (Path(__file__).parents[1] / "src" / "bilat" / "model.py").read_text()
+    patterns = re.findall(r'Field\(\s*pattern=r"([^"]+)"', source)
+    assert len(patterns) == 4, patterns  # ids, dates, country codes, web addresses (TEXT_PATTERN: text_problem)
+    for pattern in patterns:
+        message = pattern_message(pattern, "x y")
+        assert message and message.startswith("expected ") and pattern not in message, pattern
+
+
 def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
     _edit(mini, "        event: 2023-06-12-khar-de-moor", "        event: 2023-06-12-khar-de-mor")
     out = cli("validate", str(mini)).stdout
@@ -211,19 +258,28 @@ def test_an_unknown_id_one_letter_off_gets_a_suggestion(mini: Path) -> None:
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ('"send 150,000 skilled Pakistani workers."', "where the quote has '.' (U+002E FULL STOP)"),
-        ('"“send 150,000 skilled Pakistani workers”"', "without the quotation marks “…”: drop them"),
+        (
+            '"send 150,000 skilled Pakistani workers."',
+            "the quote has '.' (a full stop, U+002E), which the source does not have there, at character 39 of the "
+            "quote; the source, line 1: “…skilled Pakistani workers to Belarus. The two nations also…”",
+        ),
+        (
+            '"“send 150,000 skilled Pakistani workers”"',
+            "the source has these words without the quotation marks “…”: drop them",
+        ),
         (
             '"send 150.000 skilled Pakistani workers"',
-            "the source has ',' (U+002C COMMA) where the quote has '.' (U+002E FULL STOP)",
+            "the source has ',' (a comma, U+002C) where the quote has '.' (a full stop, U+002E) at character 9 of "
+            "the quote; the source, line 1: “…a major agreement to send 150,000 skilled Pakistani workers to…”",
         ),
     ],
 )
 def test_a_quote_not_found_says_where_the_source_differs(mini: Path, typed: str, says: str) -> None:
     _edit(mini, 'quote: "send 150,000 skilled Pakistani workers"', f"quote: {typed}")
     out = cli("validate", str(mini)).stdout
-    assert "quote not found in source 'beta'" in out and says in out, out
-    assert "(line " in out or "drop them" in out
+    line = _line_of(mini, f"quote: {typed}")
+    assert out.startswith(f"{mini}:{line}:16: agreements[1].evidence[0].quote: quote not found in source 'beta': ")
+    assert out.endswith(f"; {says}\n"), out
 
 
 def test_shipped_json_schema_matches_the_model() -> None:

@@ -178,7 +178,7 @@ def test_tabs_and_newlines_are_text(mini: Path) -> None:
 @pytest.mark.parametrize("depth", [489, 600, 997])
 def test_deep_nesting_is_a_located_problem(mini: Path, depth: int) -> None:
     _edit(mini, "    sectors: [migration]", "    sectors: " + "[" * depth + "migration" + "]" * depth)
-    _refused(mini, "    sectors: [[", "unknown value a list: the README's vocabulary lists")
+    _refused(mini, "    sectors: [[", "unknown value a list: not one of the 26 allowed sectors")
 
 
 # 6. The cost of a "problem bomb" is bounded.

@@ -273,6 +273,8 @@ def validate(values: Values, run: Run) -> Render:
     if file and not Path(file).exists():  # a name mistyped on the command line: usage, not invalid data
         raise UsageError(f"validate: no such file or folder {file!r}")
     data = Path(file) if file else resolve(run.data, run.db).data
+    if not file and not data.exists() and not data.is_symlink():  # --data or BILAT_DATA names nothing: usage
+        raise UsageError(f"{data}: data file not found (set --data or BILAT_DATA)")
     problems = check_dataset(data)
 
     def render() -> None:

@@ -12,6 +12,10 @@ import sqlite3
 
 from bilat.problems import UsageError
 
+TYPE_CHECKING = False  # typing stays off the query path (start-up)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 # pycountry has no demonyms; these are the ones users type most.  Extend as the dataset grows.
 DEMONYMS: dict[str, str] = {
     "PK": "Pakistani",
@@ -193,6 +197,20 @@ def resolve_country(conn: sqlite3.Connection, text: str) -> str:
     ).fetchone()
     if row:
         return str(row[0])
+    code = country_code(text)
+    if code:
+        return code
+    known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
+    near = nearest_country(text, known.values())
+    raise UsageError(f"--country: unknown country {text!r}" + (f" (did you mean {near!r}?)" if near else ""))
+
+
+def country_code(text: str) -> str | None:
+    """The alpha-2 code `text` names, without the database: an alias (uk, Byelorussia), a demonym (Belarusian),
+    a code or a name pycountry knows (by, BLR, Belarus), any case, accents aside; None when it names none."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return None
     if wanted in ALIASES:
         return ALIASES[wanted]
     by_demonym = {d.casefold(): code for code, d in DEMONYMS.items()}
@@ -209,9 +227,23 @@ def resolve_country(conn: sqlite3.Connection, text: str) -> str:
         spellings = (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
         if any(name and _folded(name.casefold()) == folded for name in spellings):
             return str(country.alpha_2)
-    known = {str(r[0]): str(r[1]) for r in conn.execute("select code, name from countries")}
-    names = sorted({*known.values(), *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
-    from bilat.suggest import did_you_mean
+    return None
 
-    hint = did_you_mean(text.strip().title(), names)
-    raise UsageError(f"--country: unknown country {text!r}{hint}")
+
+def country_name(code: str) -> str | None:
+    """The common name of an alpha-2 code (Belarus for BY), or None for a code pycountry does not have (XK)."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    return str(getattr(country, "common_name", None) or country.name) if country else None
+
+
+def nearest_country(text: str, extra: Iterable[str] = ()) -> str | None:
+    """The country name (or alias, or demonym) closest to a misspelt one (Belrus -> Belarus), or None."""
+    import pycountry
+
+    from bilat.suggest import closest
+
+    names = sorted({*extra, *(c.name for c in pycountry.countries), *ALIASES, *DEMONYMS.values()})
+    found = closest(text.strip().title(), names)
+    return found[0] if found else None

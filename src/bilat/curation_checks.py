@@ -10,7 +10,8 @@
 3. A quoted phrase (between "straight" or “curly” double quotes) in a summary, description, note or date
    derivation that is in no source text: a quotation the sources do not hold.
 4. A status step whose date cannot be the date of the event it names (2024-11-25 at an event of
-   2024-11-26; a month holds its days, so 2024-11 can).
+   2024-11-26; a month holds its days, so 2024-11 can; an event known only as reported on a day can have
+   happened on any day up to it).
 
 Each warning is a `Problem` whose message starts with `warning: `, so it prints as
 `FILE:LINE:COLUMN: path: warning: message`.
@@ -83,12 +84,16 @@ def _has(dates: Iterable[tuple[str | None, bool]], named: str, said_reported: bo
     )
 
 
-def _same_time(date: str, other: str) -> bool:
-    """Whether two dates, each at its own precision, can be the same day (2024-11 and 2024-11-26 can)."""
+def _same_time(date: str, other: str, by_then: bool = False) -> bool:
+    """Whether two dates, each at its own precision, can be the same day (2024-11 and 2024-11-26 can).
+
+    `by_then`: `other` is only the date something was reported by, so any day up to it can be its day.
+    """
     from bilat import dates
 
     try:
-        return dates.overlaps(date, *dates.span(other))
+        first, last = dates.span(other)
+        return dates.overlaps(date, None if by_then else first, last)
     except dates.NotADate:
         return True  # a date that is not one is reported by the schema, not here
 
@@ -132,14 +137,17 @@ class _Rules:
         self.published: dict[str, str] = {}
         self.texts: list[str] = []
         self.event_dates: dict[str, tuple[str, str, str | None]] = {}  # id -> (date, precision, derivation)
-        for _doc, ds in documents:
+        self.event_where: dict[str, str] = {}  # id -> FILE:LINE of its date
+        for doc, ds in documents:
             for s in ds.sources:
                 self.published[s.id] = s.published
                 text = source_text(s.file)
                 if text is not None:
                     self.texts.append(_fold(text))
-            for e in ds.events:
+            for i, e in enumerate(ds.events):
                 self.event_dates[e.id] = (e.date, e.date_precision, e.date_derivation)
+                line, _column = doc.where(("events", i, "date"))
+                self.event_where[e.id] = f"{doc.file}:{line}"
         self.found: list[Problem] = []
 
     def warn(self, doc: Document, path: Path_, message: str) -> None:
@@ -203,13 +211,14 @@ class _Rules:
         self.quotes(doc, (*path, "note"), step.note)
         if step.date is None:
             return
-        event_date = self.event_dates.get(step.event or "", (None, None, None))[0]
-        if event_date and not _same_time(step.date, event_date):
+        event_date, event_precision, _ = self.event_dates.get(step.event or "", (None, None, None))
+        if event_date and not _same_time(step.date, event_date, event_precision == "reported"):
+            dated = f"was reported on {event_date}" if event_precision == "reported" else f"is dated {event_date}"
             self.warn(
                 doc,
                 (*path, "date"),
-                f"the step is dated {step.date} but its event {step.event!r} is dated {event_date}: "
-                "one of the two is wrong, or the step belongs to another event",
+                f"the step is dated {step.date} but its event {step.event!r} ({self.event_where[step.event or '']}) "
+                f"{dated}: one of the two is wrong, or the step belongs to another event",
             )
         cited = sorted({ev.source for ev in step.evidence if self.published.get(ev.source) == step.date})
         event = self.event_dates.get(step.event or "")

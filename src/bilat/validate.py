@@ -34,8 +34,9 @@ from bilat.model import (
     text_problem,
 )
 from bilat.problems import Problem
+from bilat.quote_diff import line_breaks
 from bilat.source_files import SourceFileError, read_source
-from bilat.validate_messages import choice_message, pattern_message, quote_message, unknown_id_hint
+from bilat.validate_messages import choice_message, pattern_message, quote_message, shown, unknown_id_hint
 
 __all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
 
@@ -240,7 +241,7 @@ class Checker:
             name = self.source_files.get(source)
             text = _source_text(sources_folder(self.data), name)[0] if name else None
             if text is not None and normalise(quote) not in text:
-                self.report([_with_message(where, quote_message(source, normalise(quote), _short(quote), text))])
+                self.report([_with_message(where, self._quote_message(source, normalise(quote), text))])
         self._refs.clear()
         self._quotes.clear()
         if not (self.problems or self.records or self.ids or self.declared_empty):
@@ -249,6 +250,28 @@ class Checker:
         out = ProblemList(self.problems)
         out.omitted = self.omitted
         return out
+
+    def _quote_message(self, source: str, quote: str, text: str) -> str:
+        """Why a quote is not in its source: in another source, or what differs from the nearest passage."""
+        folder = sources_folder(self.data)
+        elsewhere = ""
+        if len(self.source_files) <= _OTHER_SOURCES_SEARCHED:
+            others = (s for s, name in self.source_files.items() if s != source)
+            elsewhere = next((s for s in others if quote in (_source_text(folder, self.source_files[s])[0] or "")), "")
+        breaks = _line_breaks(folder, self.source_files[source])
+        return quote_message(source, quote, _short(quote), text, breaks, elsewhere)
+
+
+_OTHER_SOURCES_SEARCHED = 1_000  # a quote not in its source is looked for in the others when there are no more
+
+
+@lru_cache(maxsize=64)
+def _line_breaks(folder: Path, name: str) -> list[int]:
+    """Where each line of a source begins in its normalised text (a message names the line; error path only)."""
+    try:
+        return line_breaks(read_source(folder, name))
+    except SourceFileError:
+        return []
 
 
 # Per section: (field path -> the section its ids point into), and the lists of {source, quote} items.
@@ -338,11 +361,12 @@ def _message(error: Any, doc: Document, path: Path_) -> str:
         value = _value_at(doc.data, path)
         return text_problem(value) if isinstance(value, str) else message
     if kind == "string_pattern_mismatch":  # never a regular expression: what the field expects, in words
-        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), _value_at(doc.data, path))
-        if worded:
-            return worded
+        value = _value_at(doc.data, path)
+        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), value)
+        return worded or f"got {shown(value)}, which is not of the form this field takes (see `bilat schema`)"
     if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
-        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path))
+        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "values")
+        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path), field.replace("_", " "))
     plain = doc.plain_scalars.get(path)
     if plain and kind in _EXPECTED:
         text, what = plain

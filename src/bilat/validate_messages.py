@@ -13,7 +13,6 @@ Off the query path (validation and builds only), so difflib and pycountry are fi
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bilat import dates
 from bilat.suggest import did_you_mean, did_you_mean_value
@@ -68,24 +67,25 @@ def _date_hint(value: object) -> str:
 
 
 def _country_hint(value: object) -> str:
+    """` (write "BY" for Belarus)` when `value` names a country (bilat.countries reads it as `--country` does),
+    ` (did you mean 'Belarus'? write "BY")` when it nearly does; "" otherwise."""
+    from bilat.countries import country_code, country_name, nearest_country
+
     if not isinstance(value, str) or not value.strip():
         return ""
-    if re.fullmatch(r"[a-z]{2}", value.strip()):
-        return f' (write "{value.strip().upper()}")'
-    try:
-        import pycountry
-
-        country = pycountry.countries.lookup(value.strip())
-    except LookupError:
-        from bilat.countries import ALIASES, DEMONYMS
-
-        code = ALIASES.get(value.strip().lower()) or DEMONYMS.get(value.strip().lower())
-        return f' (write "{code}")' if code and len(code) == 2 else ""
-    return f' (write "{country.alpha_2}" for {country.name})'
+    code = country_code(value)
+    if code is not None:
+        name = country_name(code)
+        return f' (write "{code}" for {name})' if name else f' (write "{code}")'
+    near = nearest_country(value)
+    code = country_code(near) if near else None
+    return f' (did you mean {near!r}? write "{code}")' if near and code else ""
 
 
-def choice_message(expected: str, value: object) -> str:
-    """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are."""
+def choice_message(expected: str, value: object, field: str = "value") -> str:
+    """A value outside a vocabulary: the nearest allowed value, else the allowed values (a few) or where they are.
+
+    `field` names the vocabulary for a long list ("sectors": the 26 allowed sectors)."""
     allowed = re.findall(r"'([^']*)'", expected)
     value_shown = shown(value)
     near = did_you_mean_value(value, allowed) if isinstance(value, str) else ""
@@ -93,7 +93,10 @@ def choice_message(expected: str, value: object) -> str:
         return f"unknown value {value_shown}{near}"
     if len(allowed) <= _SHOWN_AT_MOST:
         return f"unknown value {value_shown} (one of: {', '.join(allowed)})"
-    return f"unknown value {value_shown}: the README's vocabulary lists the {len(allowed)} allowed values"
+    return (
+        f"unknown value {value_shown}: not one of the {len(allowed)} allowed {field} "
+        "(listed under Vocabularies in the README, and by `bilat schema`)"
+    )
 
 
 def unknown_id_hint(target: str, known: list[str]) -> str:
@@ -103,61 +106,23 @@ def unknown_id_hint(target: str, known: list[str]) -> str:
 
 # ---------------------------------------------------------------- a quote not found
 
-_CONTEXT = 30  # characters of the source shown on each side of the difference
 
+def quote_message(
+    source: str, quote: str, short: str, text: str | None, breaks: list[int] | None = None, elsewhere: str = ""
+) -> str:
+    """The whole message for a quote not found in the text of `source` (`elsewhere`: another source that has it)."""
+    from bilat.quote_diff import nearest_difference
 
-def nearest_difference(quote: str, text: str) -> str:
-    """Where `text` has nearly `quote`, and what differs first: `; ...` to add to the message, or ""."""
-    from difflib import SequenceMatcher
-
-    if not quote or not text:
-        return ""
-    matcher = SequenceMatcher(None, text, quote, autojunk=False)
-    anchor = matcher.find_longest_match(0, len(text), 0, len(quote))
-    if anchor.size < min(12, max(4, len(quote) // 3)):
-        return ""  # nothing in the source is near enough to point at
-    start = max(0, anchor.a - anchor.b)  # where the quote would begin, lined up on its longest exact part
-    window = text[start : start + len(quote)]
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, window, quote, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        where = start + i1
-        line = text.count("\n", 0, where) + 1
-        return f"; {_difference(tag, window[i1:i2], quote[j1:j2])} (line {line} of the source: {_around(text, where)})"
-    return ""
-
-
-def _difference(tag: str, source_has: str, quote_has: str) -> str:
-    if tag == "replace":
-        return f"the source has {_chars(source_has)} where the quote has {_chars(quote_has)}"
-    if tag == "insert":
-        return f"the quote has {_chars(quote_has)} that the source does not have there"
-    return f"the source has {_chars(source_has)} that the quote leaves out"
-
-
-def _chars(text: str) -> str:
-    """Characters as a curator can tell them apart: `'’' (U+2019 RIGHT SINGLE QUOTATION MARK)`."""
-    if len(text) > 12:
-        return repr(text[:12] + "…")
-    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text if not c.isalnum())
-    return repr(text) + (f" ({names})" if names else "")
-
-
-def _around(text: str, at: int) -> str:
-    snippet = " ".join(text[max(0, at - _CONTEXT) : at + _CONTEXT].split())
-    return "“…" + snippet + "…”"
-
-
-def quote_message(source: str, quote: str, short: str, text: str | None) -> str:
-    """The whole message for a quote not found in the text of `source`."""
     message = f"quote not found in source {source!r}: {short}"
+    if elsewhere:
+        return message + f"; it is in source {elsewhere!r}: is that the source meant?"
     inner = quote[1:-1].strip() if len(quote) > 2 else ""
     if inner and quote[0] in _OPENING and quote[-1] in _CLOSING and text and inner in text:
         return message + f"; the source has these words without the quotation marks {quote[0]}…{quote[-1]}: drop them"
-    return message + (nearest_difference(quote, text) if text else "")
+    return message + (nearest_difference(quote, text, breaks) if text else "")
 
 
 _OPENING, _CLOSING = "\"'“‘«", "\"'”’»"
 
 
-__all__ = ["choice_message", "nearest_difference", "pattern_message", "quote_message", "unknown_id_hint"]
+__all__ = ["choice_message", "pattern_message", "quote_message", "unknown_id_hint"]
