@@ -13,66 +13,22 @@ resolves the keys, so nothing here touches the database.
 
 from __future__ import annotations
 
+from bilat.cli_parts import (  # the words of the declarations, re-exported for the doors
+    FLAG,
+    INT,
+    MANY,
+    NO_PAGER,
+    ONE,
+    TABLE_FORMAT,
+    TABULAR_FORMATS,
+    Arg,
+    Cmd,
+    Opt,
+    limit_opt,
+)
+from bilat.cli_spec_curation import CURATION
+from bilat.cli_spec_open import OPEN_DATA
 from bilat.vocab import AGREEMENT_KINDS, SECTORS, STATUSES
-
-ONE, MANY, INT, FLAG = "one", "many", "int", "flag"  # what an option takes: a value, a repeatable value, N, nothing
-TABULAR_FORMATS = ("table", "json", "jsonl", "csv", "tsv", "md")
-
-
-class Opt:
-    """One option: its flags (long first), where its value goes, and how it is explained."""
-
-    __slots__ = ("complete", "default", "dest", "flags", "help", "kind", "metavar", "minimum")
-
-    def __init__(
-        self,
-        dest: str,
-        flags: tuple[str, ...],
-        kind: str,
-        help: str,
-        *,
-        metavar: str | None = None,
-        default: object = None,
-        minimum: int | None = None,
-        complete: str | tuple[str, ...] | None = None,
-    ) -> None:
-        self.dest, self.flags, self.kind, self.help = dest, flags, kind, help
-        self.metavar, self.default, self.minimum, self.complete = metavar, default, minimum, complete
-
-
-class Arg:
-    """One positional argument."""
-
-    __slots__ = ("complete", "dest", "help", "metavar", "required")
-
-    def __init__(
-        self,
-        dest: str,
-        help: str,
-        *,
-        metavar: str | None = None,
-        required: bool = True,
-        complete: str | None = None,
-    ) -> None:
-        self.dest, self.help, self.metavar, self.required, self.complete = dest, help, metavar, required, complete
-
-
-class Cmd:
-    """One command: its name, its help (first line, then examples), its arguments and options."""
-
-    __slots__ = ("args", "help", "hidden", "name", "opts")
-
-    def __init__(
-        self,
-        name: str,
-        help: str,
-        opts: tuple[Opt, ...] = (),
-        args: tuple[Arg, ...] = (),
-        *,
-        hidden: bool = False,
-    ) -> None:
-        self.name, self.help, self.opts, self.args, self.hidden = name, help, opts, args, hidden
-
 
 # ---------------------------------------------------------------- options shared by several commands
 
@@ -126,24 +82,6 @@ FILTERS = (
 
 FILTER_NAMES = tuple(opt.dest for opt in FILTERS)
 
-TABLE_FORMAT = Opt(
-    "fmt",
-    ("--format", "-f"),
-    ONE,
-    "table, json, jsonl, csv, tsv or md [default: table on a terminal, plain lines when piped]",
-    metavar="FORMAT",
-    complete=TABULAR_FORMATS,
-)
-
-
-NO_PAGER = Opt(
-    "no_pager", ("--no-pager",), FLAG, "Never page long output on a terminal (PAGER, else less).", default=False
-)
-
-
-def _limit(help: str, default: int | None = None) -> Opt:
-    return Opt("limit", ("--limit", "-n"), INT, help, metavar="N", default=default, minimum=1)
-
 
 # ---------------------------------------------------------------- the commands
 
@@ -161,7 +99,7 @@ COMMANDS = (
         (
             *FILTERS,
             Opt("sort", ("--sort",), ONE, "date, -date, title, status, kind or id.", metavar="ORDER", default="date"),
-            _limit("At most this many records."),
+            limit_opt("At most this many records."),
             TABLE_FORMAT,
         ),
     ),
@@ -179,7 +117,7 @@ COMMANDS = (
       bilat search 'readmission OR roadmap' --format json
       bilat search 'de Moor'
     """,
-        (*FILTERS, _limit("At most this many hits.", 20), TABLE_FORMAT),
+        (*FILTERS, limit_opt("At most this many hits.", 20), TABLE_FORMAT),
         (Arg("query", 'Words, "phrases", prefix*, OR, NOT, title:word.'),),
     ),
     Cmd(
@@ -214,7 +152,7 @@ COMMANDS = (
       bilat timeline --country belarus
       bilat timeline --since 2025 --format csv
     """,
-        (*FILTERS, _limit("At most this many records."), TABLE_FORMAT),
+        (*FILTERS, limit_opt("At most this many records."), TABLE_FORMAT),
     ),
     Cmd(
         "changes",
@@ -318,68 +256,33 @@ COMMANDS = (
             ),
         ),
     ),
-    Cmd(
-        "sql",
-        """Run one read-only SQL query against the compiled database, in any format.
-
-    Only a query runs (SELECT, WITH, VALUES, EXPLAIN): the connection is read-only and nothing can be
-    attached, written or loaded. Tables and views are listed in the README ("The database").
-
-    \b
-    Examples:
-      bilat sql "select status, count(*) as n from agreements group by status"
-      bilat sql "select * from agreement_overview where parties like '%BY%'" --format csv
-    """,
-        (_limit("At most this many rows."), TABLE_FORMAT),
-        (Arg("statement", "One SQL query, quoted.", metavar="QUERY"),),
-    ),
-    Cmd(
-        "db",
-        """Print the path of the compiled database (rebuilt first if the data changed).
-
-    \b
-    Examples:
-      bilat db
-      sqlite3 "$(bilat db)" '.tables'
-      datasette "$(bilat db)"
-    """,
-        (),
-    ),
-    Cmd(
-        "validate",
-        """Check the dataset: schema, ids, references, and every quote against its source.
-
-    Prints every problem as FILE:LINE:COLUMN: path: message, then every warning (a date, quotation or
-    reading the sources may not support). Exit 0 when valid (warnings alone exit 0), 3 when not,
-    2 when the file named does not exist.
-
-    \b
-    Examples:
-      bilat validate
-      bilat validate data/agreements.yaml
-    """,
-        (),
-        (Arg("file", "A data file or folder [default: --data].", metavar="[FILE]", required=False),),
-    ),
-    Cmd(
-        "build",
-        """Rebuild the database now (it is rebuilt automatically when the data changes).
-
-    \b
-    Example:
-      bilat build
-    """,
-    ),
-    Cmd(
-        "schema",
-        """Print the JSON Schema of the data file (for editors and check-jsonschema).
-
-    \b
-    Example:
-      bilat schema > agreements.schema.json
-    """,
-    ),
+    *OPEN_DATA,
+    *CURATION,
 )
+
+__all__ = [
+    "ALIASES",
+    "BY_NAME",
+    "CLOCKS",
+    "COMMANDS",
+    "FILTERS",
+    "FILTER_NAMES",
+    "FLAG",
+    "GLOBAL",
+    "INT",
+    "MANY",
+    "NO_PAGER",
+    "ONE",
+    "TABLE_FORMAT",
+    "TABULAR_FORMATS",
+    "Arg",
+    "Cmd",
+    "Opt",
+    "Values",
+    "command",
+    "defaults",
+    "limit_opt",
+]
 
 ALIASES = {"summarise": "summary"}
 """Other names of a command, hidden from the command list (`bilat summarise --help` still explains it)."""

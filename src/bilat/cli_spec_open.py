@@ -1,0 +1,35 @@
+"""The commands that open the compiled database to other tools, declared like those of `bilat.cli_spec`."""
+
+from __future__ import annotations
+
+from bilat.cli_parts import TABLE_FORMAT, Arg, Cmd, limit_opt
+
+OPEN_DATA = (
+    Cmd(
+        "sql",
+        """Run one read-only SQL query against the compiled database, in any format.
+
+    Only a query runs (SELECT, WITH, VALUES, EXPLAIN): the connection is read-only and nothing can be
+    attached, written or loaded. Tables and views are listed in the README ("The database").
+
+    \b
+    Examples:
+      bilat sql "select status, count(*) as n from agreements group by status"
+      bilat sql "select * from agreement_overview where parties like '%BY%'" --format csv
+    """,
+        (limit_opt("At most this many rows."), TABLE_FORMAT),
+        (Arg("statement", "One SQL query, quoted.", metavar="QUERY"),),
+    ),
+    Cmd(
+        "db",
+        """Print the path of the compiled database (rebuilt first if the data changed).
+
+    \b
+    Examples:
+      bilat db
+      sqlite3 "$(bilat db)" '.tables'
+      datasette "$(bilat db)"
+    """,
+        (),
+    ),
+)
