@@ -32,4 +32,21 @@ OPEN_DATA = (
     """,
         (),
     ),
+    Cmd(
+        "export",
+        """Write a Frictionless data package: one CSV per table, datapackage.json (types, descriptions, keys,
+    sources) and the SQLite database, into FOLDER.
+
+    The package is written beside FOLDER and swapped in whole, so a failed export leaves nothing half-written.
+    FOLDER must be new, empty, or a package bilat exported before (which it replaces).
+
+    \b
+    Examples:
+      bilat export bilat-data
+      frictionless validate bilat-data/datapackage.json
+      python -c "import pandas; print(pandas.read_csv('bilat-data/agreements.csv').status.value_counts())"
+    """,
+        (),
+        (Arg("folder", "Where the package goes: a new folder, an empty one, or an earlier export.", metavar="FOLDER"),),
+    ),
 )

@@ -1,4 +1,4 @@
-"""The bodies of the commands that open the compiled database to other tools: `db` (its path) and `sql`."""
+"""The bodies of the commands that open the compiled database to other tools: `db` (its path), `sql`, `export`."""
 
 from __future__ import annotations
 
@@ -37,3 +37,21 @@ def sql(values: Values, run: Run) -> Render:
     return lambda: write_records(
         rows, out_format, shown, title=plural(len(rows), "row"), fields=columns, color=run.color
     )
+
+
+def export(values: Values, run: Run) -> Render:
+    """The data package of the fresh database, swapped into FOLDER whole (bilat.publish.export_folder)."""
+    from pathlib import Path
+
+    from bilat.publish.export_folder import export as write_package
+
+    folder = Path(values.text("folder") or "")
+    counts = read_with(run, lambda conn: write_package(conn, folder))
+
+    def render() -> None:
+        sys.stdout.write(f"{folder}\n")
+        if not run.quiet:
+            rows = sum(counts.values())
+            run.warn(f"exported {plural(len(counts), 'table')} ({plural(rows, 'row')}) to {folder}")
+
+    return render

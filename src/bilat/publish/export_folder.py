@@ -1,0 +1,120 @@
+"""`bilat export DIR`: the data package written beside itself and swapped in whole.
+
+Everything is written into a new hidden folder next to DIR, then that folder takes DIR's place, so a failed or
+interrupted export never leaves half a package, and the package that was there stays until the new one is
+complete.  DIR may be new, an empty folder, or a package bilat exported before (its `datapackage.json` carries
+bilat's mark); anything else is refused and left untouched: bilat replaces only what it can prove is its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+from bilat.problems import UsageError
+from bilat.publish.datapackage import MARKER, csv_name, descriptor, exported_tables
+
+DATABASE_FILE = "agreements.sqlite"
+_OURS = {"datapackage.json", DATABASE_FILE}
+
+
+def export(conn: sqlite3.Connection, target: Path) -> dict[str, int]:
+    """Write the package of the database open on `conn` to `target`; the rows written, by table."""
+    _check_target(target)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.bilat-export-", dir=target.parent))
+    try:
+        counts = _write_package(conn, work)
+        _swap_in(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return counts
+
+
+def _write_package(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
+    counts = {table: _write_csv(conn, table, folder / csv_name(table)) for table in exported_tables()}
+    with closing(sqlite3.connect(folder / DATABASE_FILE)) as copy:
+        conn.backup(copy)
+    package = descriptor(conn, database_file=DATABASE_FILE)
+    (folder / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes it private; a package is for sharing, as umask allows
+    return counts
+
+
+def _write_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
+    """One table as RFC 4180 CSV with a header; NULL is an empty field. The rows written."""
+    cursor = conn.execute(f"select * from [{table}] order by rowid")
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([d[0] for d in cursor.description])
+        for row in cursor:
+            writer.writerow(row)
+            n += 1
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a DIR that is not new, empty, or a package of bilat's own (one line, exit 2)."""
+    if not target.parent.is_dir():
+        raise UsageError(f"export: {target.parent} is not a folder (create it first)")
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise UsageError(f"export: {target} is a symbolic link; give the folder itself")
+    if not stat.S_ISDIR(mode):
+        raise UsageError(f"export: {target} exists and is not a folder; choose a new folder")
+    names = {entry.name for entry in os.scandir(target)}
+    if names and not _is_our_package(target, names):
+        raise UsageError(
+            f"export: {target} is not empty and holds no package bilat exported; choose a new or empty folder"
+        )
+
+
+def _is_our_package(folder: Path, names: set[str]) -> bool:
+    """A folder bilat exported: its datapackage.json has bilat's mark and it holds only the files the package
+    names (its resources, its database), each a plain file."""
+    try:
+        package = json.loads((folder / "datapackage.json").read_text("utf-8"))
+        listed = {resource["path"] for resource in package["resources"]}
+        written = _OURS | listed
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+    if MARKER not in package:
+        return False
+    return names <= written and all(stat.S_ISREG((folder / name).lstat().st_mode) for name in names)
+
+
+def _swap_in(work: Path, target: Path) -> None:
+    """`work` becomes `target`; the package that was at `target` (if any) is removed only once it has."""
+    if not target.exists():
+        os.rename(work, target)
+        return
+    if not any(target.iterdir()):
+        os.rmdir(target)
+        os.rename(work, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.bilat-old-", dir=target.parent))
+    os.rename(target, old / "package")
+    try:
+        os.rename(work, target)
+    except BaseException:
+        os.rename(old / "package", target)  # put the old package back
+        os.rmdir(old)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
