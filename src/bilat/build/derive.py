@@ -36,7 +36,7 @@ def derive(conn: sqlite3.Connection, agreements: str | None) -> None:
         {where_a}""")
     conn.execute(
         f"update agreements set date_start = {_SQL_START.format(d='first_date')}, "
-        f"date_end = {_SQL_END.format(d='date')} {where_a}"
+        f"date_end = {_SQL_END.format(d='date')}, year = cast(substr(date, 1, 4) as integer) {where_a}"
     )
 
 

@@ -31,6 +31,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "figures": "JSON array of its key figures ({value, unit})",
             "data_file": "the dataset file it comes from",
             "first_reported": "the publication date of the first source that states it",
+            "year": "the year of date (for faceting by year); null when no step is dated",
         },
     ),
     "agreement_parties": (

@@ -214,7 +214,7 @@ class Rows:
             self.evidence("event", e.id, "", e.evidence)
 
     def _agreements(self, agreements: list[Agreement]) -> None:
-        """The agreements; status, date, date_start, date_end and first_date are derived later, from the steps."""
+        """The agreements; status, date, date_start, date_end, first_date and year are derived later, from the steps."""
         for a in agreements:
             self.table("agreements").append(
                 _ROW["agreements"](

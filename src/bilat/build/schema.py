@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-DB_SCHEMA_VERSION = "12"  # bump when the compiled tables change: older databases are rebuilt
+DB_SCHEMA_VERSION = "13"  # bump when the compiled tables change: older databases are rebuilt
 
 
 class Table:
@@ -103,13 +103,13 @@ TABLES: dict[str, Table] = {
         Table("event_countries", "event_id, country, date_start"),
         Table("event_participants", "event_id, seq INTEGER, person_id, role"),
         Table("event_organisations", "event_id, organisation_id"),
-        # status, date, date_start, date_end and first_date are derived from the status steps (bilat.build.derive);
+        # status, date, date_start, date_end, first_date and year are derived from the status steps (bilat.build.derive);
         # first_reported (here and in the other record tables): the publication date of the first source that
         # states it, the clock of --known-on and `bilat changes`
         Table(
             "agreements",
             "id, title, kind, quantity, summary, status, date, date_start, date_end, first_date, parties, sectors, "
-            "institutions, figures, data_file, first_reported",
+            "institutions, figures, data_file, first_reported, year INTEGER",
             key="id",
             children=_AGREEMENT,
             record_type="agreement",
