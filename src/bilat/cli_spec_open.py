@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bilat.cli_parts import TABLE_FORMAT, Arg, Cmd, limit_opt
+from bilat.cli_parts import INT, ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
 
 OPEN_DATA = (
     Cmd(
@@ -48,5 +48,30 @@ OPEN_DATA = (
     """,
         (),
         (Arg("folder", "Where the package goes: a new folder, an empty one, or an earlier export.", metavar="FOLDER"),),
+    ),
+    Cmd(
+        "serve",
+        """Browse, facet and search the data in Datasette, read-only (needs the web extra: pip install 'bilat[web]').
+
+    The database is rebuilt first if the data changed, then served as it stands; restart after editing the data.
+    The first line on stdout is the address served. Ctrl-C stops it.
+
+    \b
+    Examples:
+      bilat serve
+      bilat serve --port 8080
+      bilat serve --port 0 --host 127.0.0.1
+    """,
+        (
+            Opt("port", ("--port", "-p"), INT, "The port (0: a free one) [default: 8001].", metavar="N", default=8001),
+            Opt(
+                "host",
+                ("--host",),
+                ONE,
+                "The address to listen on; 0.0.0.0 serves the network [default: 127.0.0.1].",
+                metavar="HOST",
+                default="127.0.0.1",
+            ),
+        ),
     ),
 )

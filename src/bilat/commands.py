@@ -14,7 +14,7 @@ import sys
 
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
-from bilat.commands_data import db, export, sql
+from bilat.commands_data import db, export, serve, sql
 from bilat.commands_time import changes, discrepancies, followups
 from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
 from bilat.run_context import Run
@@ -331,6 +331,7 @@ BODIES: dict[str, Body] = {
     "sql": sql,
     "db": db,
     "export": export,
+    "serve": serve,
     "followups": followups,
     "discrepancies": discrepancies,
     "validate": validate,

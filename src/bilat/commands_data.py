@@ -1,4 +1,4 @@
-"""The bodies of the commands that open the compiled database to other tools: `db` (its path), `sql`, `export`."""
+"""The bodies of the commands that open the compiled database to other tools: `db` (its path), `sql`, `export`, `serve`."""
 
 from __future__ import annotations
 
@@ -53,5 +53,26 @@ def export(values: Values, run: Run) -> Render:
         if not run.quiet:
             rows = sum(counts.values())
             run.warn(f"exported {plural(len(counts), 'table')} ({plural(rows, 'row')}) to {folder}")
+
+    return render
+
+
+def serve(values: Values, run: Run) -> Render:
+    """Datasette on the fresh database, until interrupted (bilat.publish.serve)."""
+    from bilat.publish.serve import bind, check_installed
+    from bilat.publish.serve import serve as run_server
+
+    check_installed()
+    read_with(run, lambda conn: None)  # rebuilds it first when the data changed
+    host = values.text("host") or "127.0.0.1"
+    port = values.number("port")
+    sock = bind(host, 8001 if port is None else port)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        run.warn(f"serve: listening on {host}: anyone who can reach this machine can read the data")
+    db = run.store.db if run.store is not None else None
+
+    def render() -> None:
+        if db is not None:
+            run_server(db, sock, say=lambda line: None if run.quiet else run.warn(line))
 
     return render

@@ -5,6 +5,7 @@ index of the agreements, labels for foreign keys, and the canned queries a desk 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from bilat.build.descriptions import FTS, INTERNAL, TABLES, VIEWS
 from bilat.publish.datapackage import DATA_TERMS
@@ -76,6 +77,14 @@ order by s.date_start is null, s.date_start, a.id, s.seq""",
 }
 
 
+# The column descriptions as a compact two-column list, so the rows start within the first screen.
+_CSS = (
+    "dl.column-descriptions{display:grid;grid-template-columns:max-content 1fr;gap:0 1.5em;font-size:.9em}"
+    "dl.column-descriptions dt{font-weight:600}dl.column-descriptions dd{margin:0}"
+)
+STYLESHEET = "data:text/css," + quote(_CSS)
+
+
 def _table(name: str, about: str, columns: dict[str, str]) -> dict[str, Any]:
     meta: dict[str, Any] = {"description": about, "columns": columns}
     if name in _LABELS:
@@ -104,6 +113,7 @@ def metadata(*, version: str) -> dict[str, Any]:
         "license_url": "https://opensource.org/licenses/MIT",
         "source": "News reports, quoted verbatim (the sources table)",
         "about": f"bilat {version}",
+        "extra_css_urls": [STYLESHEET],
         "databases": {
             DATABASE: {
                 "description": DATA_TERMS,
