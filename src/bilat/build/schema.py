@@ -254,14 +254,12 @@ FTS_COLUMNS = ("title", "summary", "evidence", "names", "places")
 # The agreements' own full-text index (title and summary, external content): what Datasette's ?_search= and
 # `sqlite-utils search` look for (an FTS table whose content is the table).  bilat's own search reads
 # search_index_fts, which also covers quotes, names and places of every kind of record.
-AGREEMENTS_FTS_DDL = (
-    "create virtual table agreements_fts using fts5 (title, summary, "
-    'tokenize="porter unicode61 remove_diacritics 2", content="agreements")'
-)
+_TOKENIZE = "porter unicode61 remove_diacritics 2"
+AGREEMENTS_FTS_COLUMNS = ("title", "summary")  # agreements_fts, for Datasette's ?_search= and sqlite-utils search
 REINDEX_AGREEMENTS = "insert into agreements_fts(agreements_fts) values ('rebuild')"
 _FTS_DDL = (
     f"create virtual table search_index_fts using fts5 ({', '.join(FTS_COLUMNS)}, "
-    "tokenize='porter unicode61 remove_diacritics 2', content='search_text', content_rowid='key')"
+    f"tokenize='{_TOKENIZE}', content='search_text', content_rowid='key')"
 )
 
 
@@ -395,25 +393,43 @@ VIEWS = {
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """The tables, the full-text index and the views (the indexes come after the rows: bilat.build.full)."""
-    for table in TABLES.values():
-        cols = ", ".join(
-            f"[{name}] {kind}"
-            + (" PRIMARY KEY" if name == table.key else "")
-            + (
-                " REFERENCES [{}]([{}])".format(*FOREIGN_KEYS[table.name, name])
+    """The tables, the full-text indexes and the views (the indexes come after the rows: bilat.build.full).
+
+    sqlite-utils creates the tables (with their primary and foreign keys), the agreements' full-text index and
+    the views, as SQLite tools and Datasette expect to find them; it is imported here, on the build path only.
+    `search_index_fts` is written by hand: its content is a view keyed by `key`, which `enable_fts` cannot say.
+    """
+    from sqlite_utils import Database
+
+    db = Database(conn)
+    for table in _referenced_first():
+        db.create_table(
+            table.name,
+            {name: int if kind == "INTEGER" else str for name, kind in table.columns},
+            pk=table.key,
+            foreign_keys=[
+                (name, *FOREIGN_KEYS[table.name, name])
+                for name in table.column_names
                 if (table.name, name) in FOREIGN_KEYS
-                else ""
-            )
-            for name, kind in table.columns
+            ],
         )
-        conn.execute(f"create table [{table.name}] ({cols})")
     conn.execute(_FTS_DDL)
-    conn.execute(AGREEMENTS_FTS_DDL)
+    db.table("agreements").enable_fts(AGREEMENTS_FTS_COLUMNS, tokenize=_TOKENIZE)
     # The words the index holds, one row each: search offers the nearest when a word matches nothing.
     conn.execute("create virtual table search_vocab using fts5vocab(search_index_fts, 'row')")
     for name, sql in VIEWS.items():
-        conn.execute(f"create view {name} as {sql}")
+        db.create_view(name, sql)
+
+
+def _referenced_first() -> list[Table]:
+    """The tables in an order where each comes after those its foreign keys point at (sqlite-utils checks)."""
+    from graphlib import TopologicalSorter
+
+    after = {
+        name: {to for (source, _c), (to, _t) in FOREIGN_KEYS.items() if source == name and to != name}
+        for name in TABLES
+    }
+    return [TABLES[name] for name in TopologicalSorter(after).static_order()]
 
 
 def create_indexes(conn: sqlite3.Connection) -> None:
