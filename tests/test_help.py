@@ -163,3 +163,19 @@ def test_the_command_list_gives_each_description_whole() -> None:
     text = cli("--help").stdout
     assert "..." not in text.split("Commands:", 1)[1]
     assert "best match first" in text
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], [], ["lsit"], ["list", "--help"], ["summarise", "--help"], ["-q", "list", "--nope"], ["show"]],
+)
+def test_the_app_built_for_a_command_line_says_what_the_whole_app_says(argv: list[str]) -> None:
+    """`bilat` builds only the commands its argv names (start-up); what it prints and its exit code are the same."""
+    from typer.testing import CliRunner
+
+    from bilat.cli import build_app
+
+    whole = CliRunner().invoke(build_app(), argv, prog_name="bilat")
+    lean = CliRunner().invoke(build_app(frozenset(argv)), argv, prog_name="bilat")
+    assert (lean.exit_code, lean.stdout, lean.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.stdout or whole.stderr

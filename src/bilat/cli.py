@@ -10,6 +10,7 @@ line on stderr with a pointer to `--help`.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
@@ -72,18 +73,6 @@ def _one_line_errors(debug: Callable[[], bool]) -> Iterator[None]:
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
         say(f"error: {exc.format_message()}{hint}")  # type: ignore[attr-defined]
         raise typer.Exit(int(exc.exit_code)) from None  # type: ignore[attr-defined]
-
-
-app = typer.Typer(
-    cls=BilatGroup,
-    name="bilat",
-    help="A reference tool for bilateral agreements: every fact with its source.\n\n"
-    "Examples:\n\n  bilat list --country belarus\n\n  bilat search '150,000'\n\n  bilat brief 2025-04-12",
-    add_completion=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
 
 
 # ---------------------------------------------------------------- completion (names in the spec, answers here)
@@ -213,21 +202,67 @@ _VERSION = inspect.Parameter(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ],
 )
-app.callback()(
-    _with_signature(
-        _global_options,
-        [
-            inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
-            *map(_option, GLOBAL),
-            _VERSION,
-        ],
-        "",
+
+
+def build_app(named: frozenset[str] | None = None) -> typer.Typer:
+    """The Typer app of every command in `bilat.cli_spec`.
+
+    With `named` (the words of a command line), only the commands named there are built with their options;
+    the others are listed by name and help alone, which is all `bilat --help` shows of them: building every
+    command's options is most of the help's start-up. A command is only ever run when its name is in argv.
+    """
+    app = typer.Typer(
+        cls=BilatGroup,
+        name="bilat",
+        help="A reference tool for bilateral agreements: every fact with its source.\n\n"
+        "Examples:\n\n  bilat list --country belarus\n\n  bilat search '150,000'\n\n  bilat brief 2025-04-12",
+        add_completion=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
-)
-for _cmd in COMMANDS:  # the first line of its help, whole, in `bilat --help` (Click would cut it at 45 characters)
-    app.command(_cmd.name, short_help=_cmd.help.split("\n", 1)[0].rstrip("."))(_command(_cmd))
-for _alias, _name in ALIASES.items():  # e.g. `summarise`: hidden from the list, explained by its own --help
-    app.command(_alias, hidden=True)(_command(BY_NAME[_name]))
+    app.callback()(
+        _with_signature(
+            _global_options,
+            [
+                inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+                *map(_option, GLOBAL),
+                _VERSION,
+            ],
+            "",
+        )
+    )
+
+    def built(name: str, cmd: Cmd) -> Callable[..., None]:
+        return _command(cmd) if named is None or name in named else _listed(cmd)
+
+    for cmd in COMMANDS:  # the first line of its help, whole, in `bilat --help` (Click would cut it at 45 characters)
+        app.command(cmd.name, short_help=cmd.help.split("\n", 1)[0].rstrip("."))(built(cmd.name, cmd))
+    for alias, name in ALIASES.items():  # e.g. `summarise`: hidden from the list, explained by its own --help
+        app.command(alias, hidden=True)(built(alias, BY_NAME[name]))
+    return app
+
+
+def _listed(cmd: Cmd) -> Callable[..., None]:
+    """A command as `bilat --help` lists it: its name and help, no options (never run: see build_app)."""
+
+    def listed() -> None:
+        raise AssertionError(f"{cmd.name} was built without its options")  # pragma: no cover
+
+    return _with_signature(listed, [], cmd.help)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`bilat.cli.app`: the whole app, built on first use (the script builds only what its argv names)."""
+    if name == "app":
+        global _APP
+        if _APP is None:
+            _APP = build_app()
+        return _APP
+    raise AttributeError(name)
+
+
+_APP: typer.Typer | None = None
 
 
 def run(args: list[str] | None = None) -> int:
@@ -237,6 +272,9 @@ def run(args: list[str] | None = None) -> int:
     shown = show_completion(sys.argv[1:] if args is None else args)
     if shown is not None:
         return shown
+    argv = sys.argv[1:] if args is None else args
+    whole = "_BILAT_COMPLETE" in os.environ  # completion reads every command's options
+    app = build_app(None if whole else frozenset(argv))
     try:
         app(args=args, prog_name="bilat")
     except SystemExit as exc:
@@ -244,4 +282,4 @@ def run(args: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["UsageError", "app", "run"]
+__all__ = ["UsageError", "build_app", "run"]  # and `app`, built on first use (__getattr__)

@@ -72,8 +72,10 @@ def _parse(args: list[str], table: dict[str, Opt], values: Values, positional: l
 def _store(opt: Opt, value: str, values: Values) -> bool:
     """Keep one option's value; False when Click should explain it (a number that is not a positive integer)."""
     if opt.kind == INT:
+        if not (value.isascii() and value.isdigit()):
+            return False  # not a number, or a sign: Click explains
         try:
-            number = int(value) if value.isascii() and value.isdigit() else 0
+            number = int(value)
         except ValueError:  # more digits than Python converts: Click explains, as for any bad number
             return False
         if opt.minimum is not None and number < opt.minimum:
