@@ -44,7 +44,7 @@ OPEN_DATA = (
     Examples:
       bilat export bilat-data
       frictionless validate bilat-data/datapackage.json
-      python -c "import pandas; print(pandas.read_csv('bilat-data/agreements.csv').status.value_counts())"
+      python -c "import pandas; print(pandas.read_csv('bilat-data/agreements.csv'))"
     """,
         (),
         (Arg("folder", "Where the package goes: a new folder, an empty one, or an earlier export.", metavar="FOLDER"),),
@@ -63,12 +63,12 @@ OPEN_DATA = (
       bilat serve --port 0 --host 127.0.0.1
     """,
         (
-            Opt("port", ("--port", "-p"), INT, "The port (0: a free one) [default: 8001].", metavar="N", default=8001),
+            Opt("port", ("--port", "-p"), INT, "The port (0: a free one).", metavar="N", default=8001),
             Opt(
                 "host",
                 ("--host",),
                 ONE,
-                "The address to listen on; 0.0.0.0 serves the network [default: 127.0.0.1].",
+                "The address to listen on; 0.0.0.0 serves the network.",
                 metavar="HOST",
                 default="127.0.0.1",
             ),
