@@ -1,0 +1,151 @@
+"""Near misses: the passages of a source that a phrase was nearly copied from, and what differs, in words.
+
+A curator types `Belarus's offer` where the source has `Belarus’s offer`, a hyphen for an en dash, or a word
+of their own.  rapidfuzz's `partial_ratio_alignment` (C, bit-parallel) finds the best-aligned stretch of each
+window of the source; the comparison folds the characters curators confuse (curly and straight quotes, the
+dashes) so that those alone never hide a passage.  difflib then fits the passage to the phrase, widened to
+whole words, and lists the differences, each named as `bilat validate` names them (`bilat.quote_diff.chars`:
+the characters with their names and code points).  The passage is the source's own text: pasted, it
+validates.  Off the query path: rapidfuzz is imported only by `bilat quote`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from bilat.quote_diff import chars
+
+NEAR_SCORE = 75.0  # rapidfuzz's partial ratio (0-100) a stretch needs to be looked at
+KEPT_SCORE = 70.0  # the ratio of the fitted passage to the phrase for it to be shown as a near miss
+_WINDOW = 2000  # characters of the source aligned at once (at least four phrases long); windows overlap by a phrase
+
+# One character for another, so that folding keeps every offset: the quotation marks and dashes curators confuse.
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′`´", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One place where the passage and the phrase differ: what each has there, and that said in words."""
+
+    at: int  # 1-based character of the (normalised) phrase where it differs
+    source: str  # what the source has there ("" when the phrase has something the source does not)
+    typed: str  # what the phrase has there ("" when the phrase leaves out what the source has)
+    says: str
+
+
+@dataclass(frozen=True)
+class Near:
+    """A passage of a source close to the phrase: [start, end) of its normalised text, its score, its differences."""
+
+    start: int
+    end: int
+    score: float  # rapidfuzz's ratio of passage and phrase, 0-100
+    differences: tuple[Difference, ...]
+
+
+def fold(text: str) -> str:
+    """`text` with curly quotes straight and every dash a hyphen, character for character (same length)."""
+    return text.translate(_FOLD)
+
+
+def near_misses(phrase: str, text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Near]:
+    """The passages of `text` (normalised) close to `phrase` (normalised) but not it, best first.
+
+    Passages overlapping a span of `taken` (the exact occurrences) or a better passage are left out.
+    """
+    from rapidfuzz import fuzz
+
+    folded_phrase, folded_text, size = fold(phrase), fold(text), len(phrase)
+    window = max(_WINDOW, 4 * size)
+    candidates: list[Near] = []
+    for lo in range(0, max(1, len(text) - size + 1), window - size):
+        hit = fuzz.partial_ratio_alignment(folded_phrase, folded_text[lo : lo + window], score_cutoff=NEAR_SCORE)
+        if hit is None:
+            continue
+        start, end = fitted(phrase, text, lo + hit.dest_start, lo + hit.dest_end)
+        score = fuzz.ratio(phrase, text[start:end])
+        if score >= KEPT_SCORE and text[start:end] != phrase:
+            candidates.append(Near(start, end, round(score, 1), differences(text[start:end], phrase)))
+    kept: list[Near] = []
+    for near in sorted(candidates, key=lambda n: (-n.score, n.start)):
+        if not any(near.start < end and start < near.end for start, end in [*taken, *((k.start, k.end) for k in kept)]):
+            kept.append(near)
+    return kept
+
+
+def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """The passage of `text` around [start, end) that `phrase` was copied from, as whole words.
+
+    rapidfuzz aligns a stretch as long as the phrase; a phrase that left a word out or added one is longer or
+    shorter than its passage, so difflib fits the two near there: the passage runs from the source's match of
+    the phrase's first characters to its match of the last (what the phrase has before or after its first and
+    last match counts as replaced), then out to the ends of the words it cuts.
+    """
+    pad = 8 + len(phrase) // 4
+    lo, hi = max(0, start - pad), min(len(text), end + pad)
+    region = fold(text[lo:hi])
+    blocks = [b for b in SequenceMatcher(None, region, fold(phrase), autojunk=False).get_matching_blocks() if b.size]
+    solid = [b for b in blocks if b.size >= 3] or blocks
+    if not solid:
+        return start, end
+    first, last = solid[0], solid[-1]
+    start = max(lo, lo + first.a - first.b)
+    end = min(hi, lo + last.a + last.size + (len(phrase) - last.b - last.size))
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+Op = tuple[str, int, int, int, int]  # difflib's opcode: tag, passage [i1, i2), phrase [j1, j2)
+
+
+def differences(passage: str, phrase: str) -> tuple[Difference, ...]:
+    """Every difference of `phrase` from `passage`, in the phrase's order; a reworded word is named whole."""
+    ops = [op for op in SequenceMatcher(None, passage, phrase, autojunk=False).get_opcodes() if op[0] != "equal"]
+    merged: list[Op] = []
+    for op in (_whole_words(op, passage, phrase) for op in ops):
+        if merged and (op[1] <= merged[-1][2] or op[3] <= merged[-1][4]):
+            last = merged.pop()
+            op = ("replace", min(last[1], op[1]), max(last[2], op[2]), min(last[3], op[3]), max(last[4], op[4]))
+        merged.append(op)
+    return tuple(_said(passage[i1:i2], phrase[j1:j2], j1) for _tag, i1, i2, j1, j2 in merged)
+
+
+def _whole_words(op: Op, passage: str, phrase: str) -> Op:
+    """A difference inside a word widened to the whole word on both sides (enhance/improve, not enhanc/improv)."""
+    tag, i1, i2, j1, j2 = op
+    first, last = (passage[i1:i2] or phrase[j1:j2])[:1], (passage[i1:i2] or phrase[j1:j2])[-1:]
+    if first.isalnum():
+        while i1 > 0 and j1 > 0 and passage[i1 - 1].isalnum() and passage[i1 - 1] == phrase[j1 - 1]:
+            i1, j1 = i1 - 1, j1 - 1
+    if last.isalnum():
+        while i2 < len(passage) and j2 < len(phrase) and passage[i2].isalnum() and passage[i2] == phrase[j2]:
+            i2, j2 = i2 + 1, j2 + 1
+    return tag, i1, i2, j1, j2
+
+
+def _said(source: str, typed: str, j1: int) -> Difference:
+    if source and typed:
+        says = f"the source has {chars(source)} where the text has {chars(typed)}"
+    elif typed:
+        says = f"the text has {chars(typed)}, which the source does not have there"
+    else:
+        says = f"the source has {chars(source)}, which the text leaves out"
+    return Difference(j1 + 1, source, typed, f"{says} (character {j1 + 1})")
+
+
+__all__ = ["KEPT_SCORE", "NEAR_SCORE", "Difference", "Near", "differences", "fitted", "fold", "near_misses"]
