@@ -11,15 +11,18 @@ validates.  Off the query path: rapidfuzz is imported only by `bilat quote`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 
 from bilat.quote_diff import chars
 
 NEAR_SCORE = 75.0  # rapidfuzz's partial ratio (0-100) a stretch needs to be looked at
 KEPT_SCORE = 70.0  # the ratio of the fitted passage to the phrase for it to be shown as a near miss
 _WINDOW = 2000  # characters of the source aligned at once (at least four phrases long); windows overlap by a phrase
+_MOST_CANDIDATES = 1000  # passages fitted per source at most (a short phrase in a very long source)
+_SEED, _SEED_HITS, _MOST_WINDOWS = 12, 200, 64  # a long source: only the windows that share pieces with the phrase
 
 # One character for another, so that folding keeps every offset: the quotation marks and dashes curators confuse.
 _FOLD = str.maketrans(
@@ -66,19 +69,63 @@ def near_misses(phrase: str, text: str, taken: Sequence[tuple[int, int]] = ()) -
     folded_phrase, folded_text, size = fold(phrase), fold(text), len(phrase)
     window = max(_WINDOW, 4 * size)
     candidates: list[Near] = []
-    for lo in range(0, max(1, len(text) - size + 1), window - size):
-        hit = fuzz.partial_ratio_alignment(folded_phrase, folded_text[lo : lo + window], score_cutoff=NEAR_SCORE)
-        if hit is None:
-            continue
-        start, end = fitted(phrase, text, lo + hit.dest_start, lo + hit.dest_end)
-        score = fuzz.ratio(phrase, text[start:end])
-        if score >= KEPT_SCORE and text[start:end] != phrase:
-            candidates.append(Near(start, end, round(score, 1), differences(text[start:end], phrase)))
+    for lo in windows(folded_phrase, folded_text, window):
+        for hit_start, hit_end in _alignments(folded_phrase, folded_text, lo, min(len(text), lo + window)):
+            start, end = fitted(phrase, text, hit_start, hit_end)
+            score = fuzz.ratio(phrase, text[start:end])
+            if score >= KEPT_SCORE and text[start:end] != phrase:
+                candidates.append(Near(start, end, round(score, 1), differences(text[start:end], phrase)))
+            if len(candidates) >= _MOST_CANDIDATES:
+                break
+        if len(candidates) >= _MOST_CANDIDATES:
+            break
     kept: list[Near] = []
     for near in sorted(candidates, key=lambda n: (-n.score, n.start)):
         if not any(near.start < end and start < near.end for start, end in [*taken, *((k.start, k.end) for k in kept)]):
             kept.append(near)
     return kept
+
+
+def _alignments(phrase: str, text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """Every stretch of text[lo:hi] that rapidfuzz aligns with `phrase` at NEAR_SCORE or better, best first per part.
+
+    `partial_ratio_alignment` gives the best stretch only; the parts of the window before and after it are
+    searched again, so an exact occurrence (left out later) hides no near miss beside it.  A part shorter than
+    half the phrase cannot hold a passage with a ratio of KEPT_SCORE to it.
+    """
+    from rapidfuzz import fuzz
+
+    parts = [(lo, hi)]
+    while parts:
+        a, b = parts.pop()
+        if b - a < max(1, len(phrase) // 2):
+            continue
+        hit = fuzz.partial_ratio_alignment(phrase, text[a:b], score_cutoff=NEAR_SCORE)
+        if hit is None or hit.dest_end <= hit.dest_start:
+            continue
+        yield a + hit.dest_start, a + hit.dest_end
+        parts += [(a + hit.dest_end, b), (a, a + hit.dest_start)]
+
+
+def windows(phrase: str, text: str, window: int) -> list[int]:
+    """Where the windows of `text` aligned with `phrase` begin: every one, or in a long source those sharing most.
+
+    A window begins every `window - len(phrase)` characters, so any passage as long as the phrase is whole in
+    one of them.  Aligning a long phrase costs time in proportion to the text: in a source of more than four
+    windows, a phrase of two seeds or more is aligned only where its pieces of _SEED characters are found
+    (`str.find`, C speed), in the _MOST_WINDOWS windows with the most of them.
+    """
+    size = len(phrase)
+    step = window - size
+    if len(text) <= 4 * window or size < 2 * _SEED:
+        return list(range(0, max(1, len(text) - size + 1), step))
+    votes: Counter[int] = Counter()
+    for offset in range(0, size - _SEED + 1, _SEED // 2):
+        seed, found, at = phrase[offset : offset + _SEED], 0, -1
+        while found < _SEED_HITS and (at := text.find(seed, at + 1)) >= 0:
+            votes[max(0, at - offset) // step] += 1
+            found += 1
+    return sorted(k * step for k, _votes in votes.most_common(_MOST_WINDOWS))
 
 
 def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -93,10 +140,15 @@ def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
     lo, hi = max(0, start - pad), min(len(text), end + pad)
     region = fold(text[lo:hi])
     blocks = [b for b in SequenceMatcher(None, region, fold(phrase), autojunk=False).get_matching_blocks() if b.size]
-    solid = [b for b in blocks if b.size >= 3] or blocks
+    solid = [k for k, b in enumerate(blocks) if b.size >= 3] or list(range(len(blocks)))
     if not solid:
         return start, end
-    first, last = solid[0], solid[-1]
+    low, high = solid[0], solid[-1]  # and the small matches right beside them (`ty` of mobil|ty)
+    while low > 0 and _beside(blocks[low - 1], blocks[low]):
+        low -= 1
+    while high < len(blocks) - 1 and _beside(blocks[high], blocks[high + 1]):
+        high += 1
+    first, last = blocks[low], blocks[high]
     start = max(lo, lo + first.a - first.b)
     end = min(hi, lo + last.a + last.size + (len(phrase) - last.b - last.size))
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
@@ -108,6 +160,11 @@ def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] == " ":
         end -= 1
     return start, end
+
+
+def _beside(before: Match, after: Match) -> bool:
+    """Two matches of difflib with at most two characters between them, in the source and in the phrase."""
+    return after.a - (before.a + before.size) <= 2 and after.b - (before.b + before.size) <= 2
 
 
 Op = tuple[str, int, int, int, int]  # difflib's opcode: tag, passage [i1, i2), phrase [j1, j2)
