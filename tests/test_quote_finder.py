@@ -7,6 +7,7 @@ every difference as validate does (curly and straight quotes with their code poi
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from bilat.quote_near import differences, fitted, fold, near_misses, windows
 from bilat.quote_sources import SourceFileError, SourceText, chosen, declared, load
 from conftest import REAL_DATA
 
-REPEATABLE = settings(max_examples=200, deadline=None, derandomize=True, database=None)
+_EXTRA = int(os.environ.get("BILAT_HYPOTHESIS_EXAMPLES", "0") or 0)  # hunt harder, as in tests/test_properties.py
+REPEATABLE = settings(max_examples=_EXTRA or 200, deadline=None, derandomize=not _EXTRA, database=None)
 
 
 def source(raw: str, source_id: str = "s") -> SourceText:

@@ -134,7 +134,8 @@ def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
     rapidfuzz aligns a stretch as long as the phrase; a phrase that left a word out or added one is longer or
     shorter than its passage, so difflib fits the two near there: the passage runs from the source's match of
     the phrase's first characters to its match of the last (what the phrase has before or after its first and
-    last match counts as replaced), then out to the ends of the words it cuts.
+    last match counts as replaced), then out to the ends of the words it cuts, without the punctuation
+    around them when the phrase begins or ends with a letter or digit.
     """
     pad = 8 + len(phrase) // 4
     lo, hi = max(0, start - pad), min(len(text), end + pad)
@@ -155,10 +156,10 @@ def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
         end += 1
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
+    while start < end and (text[start] == " " or (phrase[:1].isalnum() and not text[start].isalnum())):
+        start += 1  # a phrase that begins with a letter or digit does not begin with the source's `“` or `(`
+    while end > start and (text[end - 1] == " " or (phrase[-1:].isalnum() and not text[end - 1].isalnum())):
+        end -= 1  # nor end with its `,` or `.`
     return start, end
 
 
