@@ -41,6 +41,8 @@ def quote(values: Values, run: Run) -> Render:
     findings = find(typed, texts, bounded(values.number("limit")))
     machine = out_format in ("json", "jsonl")
     records = [_record(f, machine) for f in (*findings.exact, *findings.near)]
+    if out_format == "table":  # one difference a line in a cell (plain lines, CSV and Markdown join them with `;`)
+        records = [{**r, "differences": "\n".join(r["differences"])} for r in records]
     columns = [
         Column("match", "match", no_wrap=True),
         Column("source", "source", no_wrap=True),
