@@ -346,3 +346,16 @@ def test_whatever_is_typed_every_finding_is_source_text_that_validates(typed: st
         assert hit.exact == (hit.paste == normalise(typed)) == (not hit.differences)
         assert all(d.says for d in hit.differences)
     assert findings.exact_total == len(occurrences(normalise(typed), src.text))
+
+
+def test_a_long_text_is_compared_in_c_and_its_differences_named_alike() -> None:
+    """Past 400 x 400 characters difflib takes seconds: rapidfuzz's alignment must give the same differences."""
+    src = next(s for s in real_sources() if s.id == "urdupoint-2025-02-10")
+    start = src.text.index("The 8th session")
+    piece = src.text[start : src.text.index(" ", start + 1300)]
+    assert "workers’ rights" in piece and " key areas" in piece and len(piece) > 1200
+    typed = piece.replace("workers’ rights", "workers' rights").replace(" key areas", " main areas", 1)
+    [near] = find(typed, [src]).near
+    assert near.paste == piece and validates(near.paste, src)
+    assert [(d.source, d.typed) for d in near.differences] == [("key", "main"), ("’", "'")]
+    assert [typed[d.at - 1 :].startswith(d.typed) for d in near.differences] == [True, True]

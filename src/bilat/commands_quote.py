@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     Render = Callable[[], None]
 
 FIELDS = ("match", "source", "file", "line", "score", "paste", "differences", "sentence")
+_DIFFERENCES_SHOWN = 10  # of one near miss, in a table, plain lines, CSV or Markdown
 _SHOWN_CHARACTERS = 80  # of the text, in the message that nothing matched exactly
 
 
@@ -104,6 +105,9 @@ def _record(found: Found, machine: bool) -> dict[str, Any]:
         {"at": d.at, "source": d.source, "typed": d.typed, "says": d.says} if machine else d.says
         for d in found.differences
     ]
+    if not machine and len(differences) > _DIFFERENCES_SHOWN:  # a long text far from its passage: JSON has all
+        more = len(differences) - _DIFFERENCES_SHOWN
+        differences = [*differences[:_DIFFERENCES_SHOWN], f"and {plural(more, 'more difference')}"]
     return {
         "match": "exact" if found.exact else "near",
         "source": found.source,

@@ -21,6 +21,7 @@ from bilat.quote_diff import chars
 NEAR_SCORE = 75.0  # rapidfuzz's partial ratio (0-100) a stretch needs to be looked at
 KEPT_SCORE = 70.0  # the ratio of the fitted passage to the phrase for it to be shown as a near miss
 _WINDOW = 2000  # characters of the source aligned at once (at least four phrases long); windows overlap by a phrase
+_DIFFLIB_MOST = 400 * 400  # characters of passage x phrase compared by difflib; beyond, by rapidfuzz
 _MOST_CANDIDATES = 1000  # passages fitted per source at most (a short phrase in a very long source)
 _SEED, _SEED_HITS, _MOST_WINDOWS = 12, 200, 64  # a long source: only the windows that share pieces with the phrase
 
@@ -140,7 +141,7 @@ def fitted(phrase: str, text: str, start: int, end: int) -> tuple[int, int]:
     pad = 8 + len(phrase) // 4
     lo, hi = max(0, start - pad), min(len(text), end + pad)
     region = fold(text[lo:hi])
-    blocks = [b for b in SequenceMatcher(None, region, fold(phrase), autojunk=False).get_matching_blocks() if b.size]
+    blocks = [Match(i1, j1, i2 - i1) for tag, i1, i2, j1, _j2 in _opcodes(region, fold(phrase)) if tag == "equal"]
     solid = [k for k, b in enumerate(blocks) if b.size >= 3] or list(range(len(blocks)))
     if not solid:
         return start, end
@@ -171,9 +172,19 @@ def _beside(before: Match, after: Match) -> bool:
 Op = tuple[str, int, int, int, int]  # difflib's opcode: tag, passage [i1, i2), phrase [j1, j2)
 
 
+def _opcodes(a: str, b: str) -> list[Op]:
+    """How `b` differs from `a`, as difflib's opcodes: by difflib (its longest matches read as a person would
+    compare), or, when the two are long, by rapidfuzz's Levenshtein alignment (C; difflib takes seconds there)."""
+    if len(a) * len(b) <= _DIFFLIB_MOST:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    from rapidfuzz.distance import Levenshtein
+
+    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Levenshtein.opcodes(a, b)]
+
+
 def differences(passage: str, phrase: str) -> tuple[Difference, ...]:
     """Every difference of `phrase` from `passage`, in the phrase's order; a reworded word is named whole."""
-    ops = [op for op in SequenceMatcher(None, passage, phrase, autojunk=False).get_opcodes() if op[0] != "equal"]
+    ops = [op for op in _opcodes(passage, phrase) if op[0] != "equal"]
     merged: list[Op] = []
     for op in (_whole_words(op, passage, phrase) for op in ops):
         if merged and (op[1] <= merged[-1][2] or op[3] <= merged[-1][4]):
