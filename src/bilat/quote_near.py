@@ -176,7 +176,7 @@ def _opcodes(a: str, b: str) -> list[Op]:
     """How `b` differs from `a`, as difflib's opcodes: by difflib (its longest matches read as a person would
     compare), or, when the two are long, by rapidfuzz's Levenshtein alignment (C; difflib takes seconds there)."""
     if len(a) * len(b) <= _DIFFLIB_MOST:
-        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        return list(SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
     from rapidfuzz.distance import Levenshtein
 
     return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Levenshtein.opcodes(a, b)]
