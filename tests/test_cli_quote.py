@@ -211,3 +211,11 @@ def test_queries_import_nothing_of_quote(real_readonly: Path, tmp_path: Path) ->
         loaded = set(modules.read_text().split())
         heavy = {m for m in loaded if m.split(".")[0] == "rapidfuzz" or m.startswith("bilat.quote_")}
         assert bool(heavy) == (args[0] == "quote"), heavy
+
+
+def test_a_text_too_short_to_prove_anything_is_searched_with_a_note(real_readonly: Path) -> None:
+    result = cli("quote", "FO", "-f", "json", "-n", "1")
+    assert result.exit_code == 0
+    assert [r["paste"] for r in json.loads(result.stdout)] == ["FO"]
+    assert result.stderr.splitlines()[0] == "note: a quote needs at least 4 characters with a letter or digit"
+    assert cli("quote", "Khar", "-n", "1").stderr.startswith("note: 1 of ")  # four characters: no such note
