@@ -5,7 +5,7 @@ They may import what they need when they run (they are off the query path); decl
 
 from __future__ import annotations
 
-from bilat.cli_parts import Arg, Cmd
+from bilat.cli_parts import ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
 
 CURATION = (
     Cmd(
@@ -41,5 +41,28 @@ CURATION = (
     Example:
       bilat schema > agreements.schema.json
     """,
+    ),
+    Cmd(
+        "quote",
+        """Where a phrase is in the source texts, to paste a quote sure to validate: exact matches, then near misses.
+
+    An exact match is one bilat validate accepts (the phrase character for character, spaces and line
+    breaks aside); each gives its source id, the line of the file, the characters to paste and the
+    sentence around them. Near misses follow, best first (curly for straight quotes, a dash, a word or two
+    different), each with the source's characters to paste and what differs. Exit 0 when an exact match
+    is found, 1 when none is (near misses are still printed), 2 for an empty text or an unknown --source.
+
+    \b
+    Examples:
+      bilat quote "Belarus's offer"
+      bilat quote "skilled workers" --source report-2025-04-12
+      bilat quote "labour mobility" --format json | jq -r '.[0].paste'
+    """,
+        (
+            Opt("source", ("--source",), ONE, "Look only in this source (its id).", metavar="ID"),
+            limit_opt("At most this many findings, exact ones first.", 10),
+            TABLE_FORMAT,
+        ),
+        (Arg("text", "The words to find, as you would quote them.", metavar="TEXT"),),
     ),
 )

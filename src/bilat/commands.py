@@ -15,6 +15,7 @@ import sys
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
 from bilat.commands_data import db, export, serve, sql
+from bilat.commands_quote import quote
 from bilat.commands_time import changes, discrepancies, followups
 from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
 from bilat.run_context import Run
@@ -337,6 +338,7 @@ BODIES: dict[str, Body] = {
     "validate": validate,
     "build": build,
     "schema": schema,
+    "quote": quote,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 
