@@ -15,8 +15,9 @@ import sys
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
 from bilat.commands_data import db, sql
+from bilat.commands_diff import diff
 from bilat.commands_time import changes, discrepancies, followups
-from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
+from bilat.problems import BilatError, ExitCode, Finished, PipeClosed, UsageError, io_failure, one_line
 from bilat.run_context import Run
 
 TYPE_CHECKING = False  # typing and collections.abc stay off the query path (start-up)
@@ -335,6 +336,7 @@ BODIES: dict[str, Body] = {
     "validate": validate,
     "build": build,
     "schema": schema,
+    "diff": diff,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 
@@ -362,6 +364,8 @@ def execute(name: str, values: Values, run: Run) -> int:
     except _Failed as exc:
         run.warn(exc.message)
         return int(exc.code)
+    except Finished as exc:
+        return exc.code
     except Exception as exc:
         if run.debug:
             raise
