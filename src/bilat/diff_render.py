@@ -42,13 +42,19 @@ FIELD_WORDS = {
     "evidence": ("quotes", "quote"),
 }
 KINDS = ("added", "removed", "renamed", "changed")
+# Fields whose values are codes, dates or ids, shown bare; every other text is shown in quotation marks.
+CODES = {
+    *("status", "kind", "date", "date_precision", "due", "published", "as_of", "country", "parties", "countries"),
+    *("sectors", "institutions", "organisations", "organisation", "agreements", "event", "part_of", "person"),
+    *("source", "file", "url", "id", "subject", "field", "value"),
+}
 
 
 def md_escape(text: str) -> str:
     """Data text as Markdown that renders as itself, on one line."""
     text = " ".join(text.split())
     text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*").replace("<", "\\<")
-    text = text.replace("[", "\\[").replace("]", "\\]")
+    text = text.replace("](", "\\](").replace("][", "\\][")  # never a link: `[a](b)`, `[a][b]`
     return re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", text)
 
 
@@ -110,23 +116,25 @@ def _part(part: str) -> str:
 
 
 def _what(change: FieldChange) -> str:
+    field = change.field if change.item is None or change.part is None else change.part
     if change.change == "reordered":
-        return f"reordered: {_value(change.field, change.old)} -> {_value(change.field, change.new)}"
+        return f"reordered: {_value(field, change.old)} -> {_value(field, change.new)}"
     if change.change == "added":
-        return f"added {_value(change.field, change.new)}"
+        return f"added {_value(field, change.new)}"
     if change.change == "removed":
-        return f"removed {_value(change.field, change.old)}"
-    return _pair(change.field, change.old, change.new)
+        return f"removed {_value(field, change.old)}"
+    return _pair(field, change.old, change.new)
 
 
 def _pair(field: str, old: Any, new: Any) -> str:
     """A changed value, `old -> new`; two texts cut around where they differ."""
     if _is_quote(old) and _is_quote(new):
         a, b = shorten_pair(old["quote"], new["quote"])
-        return f"[{md_escape(old['source'])}] “{md_escape(a)}” -> [{md_escape(new['source'])}] “{md_escape(b)}”"
+        after = "" if old["source"] == new["source"] else f"[{md_escape(new['source'])}] "
+        return f"[{md_escape(old['source'])}] “{md_escape(a)}” -> {after}“{md_escape(b)}”"
     if isinstance(old, str) and isinstance(new, str):
         a, b = shorten_pair(old, new)
-        return f"{_text(a)} -> {_text(b)}"
+        return f"{_text(a, field)} -> {_text(b, field)}"
     return f"{_value(field, old)} -> {_value(field, new)}"
 
 
@@ -134,10 +142,10 @@ def _is_quote(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"source", "quote"}
 
 
-def _text(text: str) -> str:
-    """A text value: in quotation marks when it has spaces (a title), bare when it is one word (a status, a code)."""
+def _text(text: str, field: str) -> str:
+    """A text value: bare when the field holds a code (a status, a date, an id), else in quotation marks."""
     shown = md_escape(text)
-    return f"“{shown}”" if " " in text or not text else shown
+    return shown if field in CODES and text and " " not in text else f"“{shown}”"
 
 
 def _value(field: str, value: Any) -> str:
@@ -145,7 +153,7 @@ def _value(field: str, value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, str):
-        return _text(shorten(value))
+        return _text(shorten(value), field)
     if isinstance(value, list):
         return ", ".join(_value(field, v) for v in value) or "none"
     if _is_quote(value):
@@ -154,7 +162,7 @@ def _value(field: str, value: Any) -> str:
         quotes = len(value.get("evidence") or [])
         count = f" ({quotes} quote{'s' * (quotes != 1)})" if quotes else ""
         if "note" in value and len(value) == 2:  # an outcome: its note
-            return f"{_text(shorten(str(value['note'])))}{count}"
+            return f"{_text(shorten(str(value['note'])), 'note')}{count}"
         return f"{md_escape(shorten(item_label(field, value)))}{count}"  # an item: by its label
     return md_escape(str(value))
 

@@ -77,4 +77,7 @@ def _window(text: str, start: int, end: int, limit: int) -> str:
     low = max(0, start - (limit - (end - start)) // 2)
     high = min(len(text), low + limit)
     low = max(0, high - limit)
+    space = text.find(" ", low, min(start, low + CONTEXT)) if low else -1
+    if space >= 0:  # begin at a word, not inside one
+        low, high = space + 1, min(len(text), space + 1 + limit)
     return ("…" if low else "") + text[low:high] + ("…" if high < len(text) else "")
