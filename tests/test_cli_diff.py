@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bilat.diff_sides import load_side
+from bilat.diff_sides import load_side, same_files
 from bilat.problems import InvalidDataError, UsageError
 from bilat.revisions import Repository, extract, locate, wanted
 from conftest import MINI_DATA, REPO, cli, shell
@@ -146,6 +146,26 @@ def test_a_folder_dataset_and_a_record_moved_between_its_files(tmp_path: Path) -
     assert moved["at"] == f"{new / 'promises.yaml'}:2"
     assert data["counts"] == {"added": 0, "removed": 0, "renamed": 0, "changed": 2}  # the discrepancy moved too
     assert [e["id"] for e in sections["discrepancies"]["changed"]] == ["de-moor-spelling"]
+
+
+def test_files_the_same_in_both_folders_are_not_read_unless_a_source_text_changed(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        shutil.copytree(MINI_DATA / "sources", folder / "sources")
+        shutil.copy(MINI_DATA / "agreements.yaml", folder / "main.yaml")
+        (folder / "same.yaml").write_text("people: [unreadable\n")  # the same broken file on both sides
+    assert same_files(old, new) == {"main.yaml", "same.yaml"}
+    assert cli("diff", str(old), str(new)).stdout == "No changes.\n"
+    edit(new / "main.yaml", "title: Readmission Agreement\n", "title: Readmission\n")
+    assert same_files(old, new) == {"same.yaml"}
+    assert "- Changed `pk-by-readmission`: Readmission" in cli("diff", str(old), str(new)).stdout
+    edit(new / "sources" / "beta.txt", "signed a", "initialled a")  # its source record is in main.yaml
+    assert same_files(old, new) == frozenset()
+    result = cli("diff", str(old), str(new))
+    assert result.exit_code == 3 and "same.yaml:2:1: YAML syntax" in result.stderr  # every file read now
+    (new / "same.yaml").write_text("people: []\n")
+    (old / "same.yaml").write_text("people: []\n")
+    assert "  - text: “" in cli("diff", str(old), str(new)).stdout
 
 
 # ---------------------------------------------------------------- sides that do not load

@@ -307,3 +307,8 @@ def test_the_diff_backwards_is_the_diff_forwards_turned_round(a: Side, b: Side) 
     for entry in (*forwards.changed, *forwards.renamed):
         for change in entry.changes:
             assert change_line(change)  # every change can be said
+
+
+def test_a_source_texts_passages_are_shown_as_they_are() -> None:
+    change = FieldChange("text", "changed", "…the customs arrangement.", "…the customs arrangement. extra")
+    assert change_line(change) == "text: “…the customs arrangement.” -> “…the customs arrangement. extra”"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from bilat.dataset_diff import DatasetDiff, Side
+    from bilat.dataset_diff import DatasetDiff
 
     Render = Callable[[], None]
 
@@ -51,20 +51,32 @@ def compare(old: str | None, new: str | None, run: Run) -> DatasetDiff:
     from pathlib import Path
 
     from bilat.dataset_diff import diff_datasets
+    from bilat.diff_sides import load_side, same_files
     from bilat.store import resolve
 
     data = resolve(run.data, run.db).data
     with tempfile.TemporaryDirectory(prefix="bilat-diff-") as scratch:
-        before = _side(old if old is not None else "HEAD", "OLD", data, Path(scratch) / "old")
-        after = _side(new, "NEW", data, Path(scratch) / "new")
-        return diff_datasets(before, after)
+        before = _where(old if old is not None else "HEAD", "OLD", data, Path(scratch) / "old")
+        after = _where(new, "NEW", data, Path(scratch) / "new")
+        skip = same_files(before.path, after.path)
+        sides = [load_side(w.path, w.label, w.side, named=w.named, skip=skip) for w in (before, after)]
+        return diff_datasets(*sides)
 
 
-def _side(word: str | None, side: str, data: Path, scratch: Path) -> Side:
+class _Where:
+    """Where one side is read from: its path, its label, which side, how its files are named in messages."""
+
+    __slots__ = ("label", "named", "path", "side")
+
+    def __init__(self, path: Path, label: str, side: str, named: Callable[[str], str] | None = None) -> None:
+        self.path, self.label, self.side, self.named = path, label, side, named
+
+
+def _where(word: str | None, side: str, data: Path, scratch: Path) -> _Where:
     """One side: the --data dataset (None), a dataset on disk, or the --data dataset at a git revision."""
     from pathlib import Path
 
-    from bilat.diff_sides import is_path, load_side
+    from bilat.diff_sides import is_path
     from bilat.load import display_name
 
     if word is None or is_path(word):
@@ -73,13 +85,12 @@ def _side(word: str | None, side: str, data: Path, scratch: Path) -> Side:
             raise UsageError(f"{path}: data file not found (set --data or BILAT_DATA)")
         if not (path.is_file() or path.is_dir()):
             raise UsageError(f"{side}: {word} is neither a data file nor a folder")
-        return load_side(path, display_name(path), side)
+        return _Where(path, display_name(path), side)
     from bilat.revisions import extract, locate
 
     if not word.strip():
         raise UsageError(f"{side}: an empty name is neither a file nor a revision")
-    repo = locate(data, what=word)
-    copy = extract(repo, word, scratch)
+    copy = extract(locate(data, what=word), word, scratch)
     root = scratch.resolve()
 
     def named(file: str) -> str:
@@ -89,4 +100,4 @@ def _side(word: str | None, side: str, data: Path, scratch: Path) -> Side:
         except ValueError:
             return file
 
-    return load_side(copy, word, side, named=named)
+    return _Where(copy, word, side, named)

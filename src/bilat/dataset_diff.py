@@ -34,7 +34,7 @@ from bilat.record_diff import FieldChange, record_changes
 SECTIONS = ("sources", "people", "organisations", "events", "agreements", "follow_ups", "discrepancies")
 RENAME_LIKENESS = 0.9
 MAX_PAIRS = 10_000
-TEXT_EXCERPT = 120  # characters of a source text shown around its first change
+TEXT_EXCERPT = 100  # characters of a source text shown around its first change (Markdown shows them as they are)
 
 
 @dataclass(frozen=True)

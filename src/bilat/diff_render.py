@@ -132,6 +132,8 @@ def _pair(field: str, old: Any, new: Any) -> str:
         a, b = shorten_pair(old["quote"], new["quote"])
         after = "" if old["source"] == new["source"] else f"[{md_escape(new['source'])}] "
         return f"[{md_escape(old['source'])}] “{md_escape(a)}” -> {after}“{md_escape(b)}”"
+    if field == "text" and isinstance(old, str) and isinstance(new, str):  # already the passages that differ
+        return f"“{md_escape(old)}” -> “{md_escape(new)}”"
     if isinstance(old, str) and isinstance(new, str):
         a, b = shorten_pair(old, new)
         return f"{_text(a, field)} -> {_text(b, field)}"

@@ -13,6 +13,13 @@ quotes, which `bilat validate` checks); otherwise `InvalidDataError` (exit 3)
 names the side and the first problem at FILE:LINE:COLUMN.  The files of a
 revision are named `REV:PATH` (`HEAD:data/agreements.yaml:12:5`).
 
+When both sides are folders with the same source texts, a data file that is
+byte for byte the same in both is read by neither (`same_files`): its records
+are the same on both sides, so they change nothing in the diff, and a change
+to one file of a large folder dataset is compared in the time it takes to
+read that file.  (A problem inside such a file is then `bilat validate`'s to
+find.)
+
 Imports the validator (PyYAML, pydantic) when it runs: only `bilat diff` comes here.
 """
 
@@ -31,20 +38,58 @@ def is_path(word: str) -> bool:
     return path.exists() or path.is_symlink()
 
 
-def load_side(data: Path, label: str, side: str, *, named: Callable[[str], str] | None = None) -> Side:
-    """The dataset at `data` as one side (`side`: OLD or NEW) of a diff; `named` maps file names for messages."""
+def same_files(old: Path, new: Path) -> frozenset[str]:
+    """The data files (names relative to the folder) two folder datasets both have, byte for byte the same.
+
+    None when their source texts differ: a source record in an unchanged file may then have a changed text.
+    """
     from bilat.layout import data_files, sources_folder
-    from bilat.load import display_name
+
+    if not (old.is_dir() and new.is_dir()):
+        return frozenset()
+    texts = [sorted(p for p in sources_folder(side).glob("*") if p.is_file()) for side in (old, new)]
+    if [p.name for p in texts[0]] != [p.name for p in texts[1]] or not all(map(_same, *texts)):
+        return frozenset()
+    theirs = {p.relative_to(new).as_posix(): p for p in data_files(new)}
+    return frozenset(
+        name
+        for path in data_files(old)
+        if (name := path.relative_to(old).as_posix()) in theirs and _same(path, theirs[name])
+    )
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (False when either cannot be read: the loader says why)."""
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def load_side(
+    data: Path, label: str, side: str, *, named: Callable[[str], str] | None = None, skip: frozenset[str] = frozenset()
+) -> Side:
+    """The dataset at `data` as one side (`side`: OLD or NEW) of a diff; `named` maps file names for messages.
+
+    The data files named in `skip` (relative to a folder dataset) are not read.
+    """
+    from bilat.layout import data_files, sources_folder
+    from bilat.load import display_name, read_documents
     from bilat.source_files import SourceFileError, read_source
-    from bilat.validate import Checker, iter_checked
+    from bilat.validate import Checker
 
     rename = named or (lambda name: name)
     folder = data.is_dir()
-    relative = {display_name(p): (p.relative_to(data).as_posix() if folder else p.name) for p in data_files(data)}
+    paths = {(p.relative_to(data).as_posix() if folder else p.name): p for p in data_files(data)}
+    paths = {name: path for name, path in paths.items() if name not in skip}
+    relative = {display_name(path): name for name, path in paths.items()}
     checker = Checker(data)
     records: dict[str, dict[str, Record]] = {section: {} for section in SECTIONS}
     files: dict[str, str] = {}  # source id -> its file name in sources/
-    for doc, dataset in iter_checked(data, checker):
+    documents = ((doc, checker.add(doc)) for path in paths.values() for doc in read_documents(path))
+    for doc, dataset in documents:
+        if dataset is None:
+            continue
         for section in SECTIONS:
             for i, model in enumerate(getattr(dataset, section)):
                 fields = model.model_dump()
