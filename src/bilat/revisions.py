@@ -48,7 +48,8 @@ def _said(process: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def locate(data: Path, *, what: str) -> Repository:
-    """The repository the dataset at `data` is in (UsageError when it is in none)."""
+    """The repository the dataset at `data` is in (UsageError when it is in none); a link is followed first."""
+    data = data.resolve()
     folder = data if data.is_dir() else data.parent
     if not folder.is_dir():
         raise UsageError(f"{what}: {data} is not in a git repository (its folder does not exist)")
