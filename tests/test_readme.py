@@ -31,7 +31,10 @@ def _console_examples() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("command", "expected"), _console_examples())
-def test_readme_console_examples_are_real_output(real: Path, command: str, expected: str) -> None:
+def test_readme_console_examples_are_real_output(
+    real: Path, command: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)  # the paths an example names (`bilat diff tests/fixtures/...`) are from the top folder
     args = shlex.split(command)
     assert args[0] == "bilat"
     assert cli(*args[1:]).stdout == expected

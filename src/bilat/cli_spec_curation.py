@@ -5,7 +5,7 @@ They may import what they need when they run (they are off the query path); decl
 
 from __future__ import annotations
 
-from bilat.cli_parts import ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
+from bilat.cli_parts import FLAG, NO_PAGER, ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
 
 CURATION = (
     Cmd(
@@ -32,6 +32,47 @@ CURATION = (
     Example:
       bilat build
     """,
+    ),
+    Cmd(
+        "diff",
+        """What changed in the dataset between two versions, record by record and field by field.
+
+    OLD and NEW are each a data file, a data folder, or a git revision of the --data dataset (HEAD,
+    main~1, abc123); a path that exists wins over a revision of the same name. OLD defaults to HEAD, NEW
+    to the --data dataset as it is on disk. Records added, removed, renamed (the same record under a new
+    id) and changed, with each field old -> new, status steps and quotes added, removed or changed.
+    Markdown when piped (for a pull request), Rich on a terminal, --format json for tools. Exit 0, with
+    or without changes (1 when there are changes under --exit-code); 2 for a revision git does not know;
+    3 when a side does not load.
+
+    \b
+    Examples:
+      bilat diff
+      bilat diff HEAD~1 HEAD
+      bilat diff main --format md > changes.md
+      bilat diff old.yaml new.yaml --format json | jq '.counts'
+    """,
+        (
+            Opt(
+                "fmt",
+                ("--format", "-f"),
+                ONE,
+                "table (Rich), md or json [default: table on a terminal, md when piped]",
+                metavar="FORMAT",
+                complete=("table", "md", "json"),
+            ),
+            Opt("exit_code", ("--exit-code",), FLAG, "Exit 1 when there are changes (as git diff).", default=False),
+            NO_PAGER,
+        ),
+        (
+            Arg("old", "A data file or folder, or a git revision [default: HEAD].", metavar="[OLD]", required=False),
+            Arg(
+                "new",
+                "A data file or folder, or a git revision [default: the --data dataset on disk].",
+                metavar="[NEW]",
+                required=False,
+            ),
+        ),
     ),
     Cmd(
         "schema",

@@ -15,9 +15,10 @@ import sys
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
 from bilat.commands_data import db, export, serve, sql
+from bilat.commands_diff import diff
 from bilat.commands_quote import quote
 from bilat.commands_time import changes, discrepancies, followups
-from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
+from bilat.problems import BilatError, ExitCode, Finished, PipeClosed, UsageError, io_failure, one_line
 from bilat.run_context import Run
 
 TYPE_CHECKING = False  # typing and collections.abc stay off the query path (start-up)
@@ -339,6 +340,7 @@ BODIES: dict[str, Body] = {
     "build": build,
     "schema": schema,
     "quote": quote,
+    "diff": diff,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 
@@ -366,6 +368,8 @@ def execute(name: str, values: Values, run: Run) -> int:
     except _Failed as exc:
         run.warn(exc.message)
         return int(exc.code)
+    except Finished as exc:
+        return exc.code
     except Exception as exc:
         if run.debug:
             raise

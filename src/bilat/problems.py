@@ -84,6 +84,14 @@ class Problem:
         return visible(f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}")
 
 
+class Finished(Exception):
+    """A command that has written its whole answer and ends with `code`, saying nothing more (`diff --exit-code`)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class PipeClosed(Exception):
     """The reader of stdout went away (`bilat list | head`): not an OSError, so nothing on the way catches it."""
 
