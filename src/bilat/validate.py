@@ -35,6 +35,7 @@ from bilat.model import (
 )
 from bilat.problems import Problem
 from bilat.quote_diff import line_breaks
+from bilat.source_checksum import changed_text
 from bilat.source_files import SourceFileError, read_source
 from bilat.validate_messages import choice_message, pattern_message, quote_message, shown, unknown_id_hint
 
@@ -202,6 +203,8 @@ class Checker:
                     text, why = _source_text(sources_folder(self.data), record["file"])
                     if text is None:
                         self.report([doc.problem((section, i, "file"), why)])
+                    elif changed := changed_text(sources_folder(self.data), record["file"], record.get("sha256")):
+                        self.report([doc.problem((section, i, "sha256"), changed)])
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
         if target is not None:

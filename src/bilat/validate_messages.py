@@ -40,6 +40,8 @@ def pattern_message(pattern: str, value: object) -> str | None:
         return f"expected {COUNTRY_WORDS}, got {shown(value)}" + _country_hint(value)
     if pattern.startswith(r"^\d{4}"):
         return f"expected {DATE_WORDS}, got {shown(value)}" + _date_hint(value)
+    if pattern.startswith("^[0-9a-f]{64}"):
+        return f"expected the SHA-256 of the source text (64 hexadecimal digits, as sha256sum prints it), got {shown(value)}"
     if pattern.startswith("^https?://"):
         return f"expected a web address starting with http:// or https://, got {shown(value)}"
     if pattern.startswith("^[a-z0-9]"):
