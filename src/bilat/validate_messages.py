@@ -106,6 +106,41 @@ def unknown_id_hint(target: str, known: list[str]) -> str:
     return did_you_mean(target, known, cutoff=0.8)
 
 
+# ---------------------------------------------------------------- a value left empty (bilat new's skeletons)
+
+_AT_LEAST_ONE = {
+    "parties": 'country code, quoted: ["PK", "BY"]',
+    "countries": 'country code, quoted: ["PK", "BY"]',
+    "sectors": "sector (listed under Vocabularies in the README)",
+    "status_history": "status step",
+    "evidence": "piece of evidence (source and quote)",
+    "readings": "reading",
+}
+
+
+def empty_message(kind: str, field: str, expected: str, source: object = None) -> str:
+    """The words for a value left empty (`""`, `[]`): what to write there, never "should have at least 1 character".
+
+    `kind` is pydantic's error type, `expected` what the model allows (a literal's choices, a pattern), `source`
+    the source an empty quote is to come from.
+    """
+    if field == "quote":
+        named = f"source {source!r}" if isinstance(source, str) and source else "its source"
+        return f"empty quote: copy here, verbatim, the words of {named} that support this"
+    if kind == "too_short":
+        return f"empty list: write at least one {_AT_LEAST_ONE.get(field, 'item')}"
+    if kind in ("literal_error", "enum"):
+        allowed = re.findall(r"'([^']*)'", expected)
+        if len(allowed) <= _SHOWN_AT_MOST:
+            return f"empty: write one of: {', '.join(allowed)}"
+        return (
+            f"empty: write one of the {len(allowed)} allowed {field.replace('_', ' ')} (see Vocabularies in the README)"
+        )
+    if kind == "string_pattern_mismatch" and (worded := pattern_message(expected, "")):
+        return "empty: write " + worded.removeprefix("expected ").split(", got ")[0]
+    return "empty: write the text, or leave the field out where it is optional"
+
+
 # ---------------------------------------------------------------- a quote not found
 
 
@@ -127,4 +162,4 @@ def quote_message(
 _OPENING, _CLOSING = "\"'“‘«", "\"'”’»"
 
 
-__all__ = ["choice_message", "pattern_message", "quote_message", "unknown_id_hint"]
+__all__ = ["choice_message", "empty_message", "pattern_message", "quote_message", "unknown_id_hint"]
