@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")  # a document marker, at column 0
+_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t\r\n]|$)")  # a document marker, at column 0
 _COMMENT_OR_BLANK = re.compile(r"[ \t]*(?:#.*)?")
 
 
@@ -31,11 +31,17 @@ class InsertError(Exception):
 
 @dataclass(frozen=True)
 class Inserted:
-    """The new text of the file, the 1-based line where the record starts in it, and what was inserted."""
+    """The new text of the file, the 1-based line where the record starts in it, and what was inserted.
+
+    `added` (a blank line or the section's key, then the record as indented) starts at character `at` of
+    `text`; the rest of `text` is the old file, less nothing (a line break is added to a last line without).
+    """
 
     text: str
     line: int
     block: str
+    at: int
+    added: str
 
 
 def append_record(text: str, section: str, block: str) -> Inserted:
@@ -50,15 +56,19 @@ def append_record(text: str, section: str, block: str) -> Inserted:
     lines = text.splitlines(keepends=True)
     eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     roots = _compose(text)
-    mappings = [i for i, root in enumerate(roots) if root is not None]
+    mappings = [i for i, root in enumerate(roots) if type(root).__name__ == "MappingNode"]
+    if roots and not mappings and any(_MARKER.match(line) for line in lines):
+        raise InsertError("the data file holds only empty documents (---): write the section in one of them first")
     doc = next((i for i in mappings if _key(roots[i], section) is not None), mappings[0] if mappings else None)
     for at, piece in _placements(lines, roots, doc, section, block):
         before = lines[:at]
         ends = eol if before and not before[-1].endswith(("\n", "\r")) else ""  # else the record joins it
-        new_text = "".join(before) + ends + piece.replace("\n", eol) + "".join(lines[at:])
+        added = piece.replace("\n", eol)
+        new_text = "".join(before) + ends + added + "".join(lines[at:])
         if _reads_back(text, new_text, doc, section, block):
             start = piece.rfind("\n", 0, piece.index("- ")) + 1  # where the record's first line starts
-            return Inserted(new_text, at + 1 + piece.count("\n", 0, start), piece[start:])
+            offset = len(new_text) - len(added) - sum(map(len, lines[at:]))
+            return Inserted(new_text, at + 1 + piece.count("\n", 0, start), piece[start:], offset, added)
     raise InsertError(
         f"bilat could not add the record to {section} without changing what the rest of the file says; "
         "add it by hand (bilat new prints it)"
@@ -76,7 +86,8 @@ def _compose(text: str) -> list[Any]:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         raise InsertError(f"the data file is not valid YAML{where}: fix it first (bilat validate says where)") from None
     for root in roots:
-        if root is not None and (type(root).__name__ != "MappingNode" or root.flow_style):
+        empty = type(root).__name__ == "ScalarNode" and str(root.tag).endswith(":null") and not root.value
+        if not empty and (type(root).__name__ != "MappingNode" or root.flow_style):
             raise InsertError("a document of the data file is not a block mapping of sections (sources:, events:...)")
     return roots
 
