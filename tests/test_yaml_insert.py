@@ -61,7 +61,9 @@ def test_each_section_of_the_real_file_takes_a_record_and_keeps_every_other_line
 def test_a_missing_section_is_added_at_the_end_of_the_document() -> None:
     old = "# My data\nsources:\n  - id: a\n    file: a.txt\n"
     result = append_record(old, "agreements", BLOCK)
-    assert result.text == old + "\nagreements:\n  - id: new-record\n" + BLOCK.split("\n", 1)[1].replace("\n  ", "\n    ").replace("  title", "    title", 1)
+    assert result.text == old + "\nagreements:\n  - id: new-record\n" + BLOCK.split("\n", 1)[1].replace(
+        "\n  ", "\n    "
+    ).replace("  title", "    title", 1)
     assert _load_all(result.text)[0]["agreements"] == [RECORD]
 
 

@@ -11,7 +11,6 @@ Standard library only.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 from bilat.source_files import SourceFileError, read_source
@@ -22,7 +21,6 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=4096)
 def file_sha256(folder: Path, name: str) -> str | None:
     """The SHA-256 of the source text `name` in `folder`, or None when it cannot be read (reported elsewhere)."""
     try:
