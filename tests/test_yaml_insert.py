@@ -93,6 +93,11 @@ def test_crlf_files_stay_crlf_and_a_file_without_a_final_newline_gets_one() -> N
     assert bare.text.startswith("people:\n  - id: a\n  - id: new-record\n")
 
 
+def test_a_block_scalar_on_a_last_line_without_a_line_break_is_not_changed() -> None:
+    with pytest.raises(InsertError, match="last line has no line break"):
+        append_record("people:\n  - id: a\n    notes: |\n      last", "people", BLOCK)
+
+
 def test_a_keep_chomped_scalar_keeps_its_trailing_blank_lines() -> None:
     old = "people:\n  - id: a\n    notes: |+\n      kept\n\n\n# Events\nevents: []\n"
     result = append_record(old, "people", BLOCK)
@@ -194,7 +199,13 @@ def data_files(draw: st.DrawFn) -> str:
 @given(text=data_files(), section=st.sampled_from(SECTIONS))
 def test_inserting_a_record_leaves_every_other_byte_unchanged(text: str, section: str) -> None:
     before = _load_all(text)
-    result = append_record(text, section, BLOCK)
+    try:
+        result = append_record(text, section, BLOCK)
+    except InsertError as exc:  # only a last value a line break would change: the file must end in one first
+        assert not text.endswith("\n") and "last line has no line break" in str(exc)
+        text = text + ("\r\n" if "\r\n" in text else "\n")
+        assert _load_all(text) != before  # it did change: a block scalar at the end of the file
+        result = append_record(text, section, BLOCK)
     _without_insertion(text, result.text, result.at, result.added)
     after = _load_all(result.text)
     assert len(after) == max(len(before), 1)

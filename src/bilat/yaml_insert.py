@@ -69,6 +69,11 @@ def append_record(text: str, section: str, block: str) -> Inserted:
             start = piece.rfind("\n", 0, piece.index("- ")) + 1  # where the record's first line starts
             offset = len(new_text) - len(added) - sum(map(len, lines[at:]))
             return Inserted(new_text, at + 1 + piece.count("\n", 0, start), piece[start:], offset, added)
+    if text and not text.endswith(("\n", "\r")):  # a block scalar on the last line would gain the line break
+        raise InsertError(
+            "the file's last line has no line break, and adding one would change its last value: end the file "
+            "with a line break (and check that value), then run this again"
+        )
     raise InsertError(
         f"bilat could not add the record to {section} without changing what the rest of the file says; "
         "add it by hand (bilat new prints it)"
