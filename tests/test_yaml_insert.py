@@ -205,6 +205,7 @@ def test_inserting_a_record_leaves_every_other_byte_unchanged(text: str, section
         assert not text.endswith("\n") and "last line has no line break" in str(exc)
         text = text + ("\r\n" if "\r\n" in text else "\n")
         assert _load_all(text) != before  # it did change: a block scalar at the end of the file
+        before = _load_all(text)
         result = append_record(text, section, BLOCK)
     _without_insertion(text, result.text, result.at, result.added)
     after = _load_all(result.text)

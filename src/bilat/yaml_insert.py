@@ -60,7 +60,9 @@ def append_record(text: str, section: str, block: str) -> Inserted:
     if roots and not mappings and any(_MARKER.match(line) for line in lines):
         raise InsertError("the data file holds only empty documents (---): write the section in one of them first")
     doc = next((i for i in mappings if _key(roots[i], section) is not None), mappings[0] if mappings else None)
-    for at, piece in _placements(lines, roots, doc, section, block):
+    placements = _placements(lines, roots, doc, section, block)
+    unspaced = [(at, piece.lstrip("\n")) for at, piece in placements if piece.startswith("\n")]
+    for at, piece in placements + unspaced:  # a keep-chomped (|+) value above would take in a blank line
         before = lines[:at]
         ends = eol if before and not before[-1].endswith(("\n", "\r")) else ""  # else the record joins it
         added = piece.replace("\n", eol)
