@@ -193,3 +193,14 @@ def test_the_hooks_command_line_validates_a_dataset(real: Path) -> None:
     (folder / "sources" / "000_08f90ab55339d316.txt").write_text("edited\n", encoding="utf-8")
     failed = shell(command)
     assert failed.returncode == 3 and "has changed since it was registered" in failed.stdout
+
+
+def test_the_datas_own_text_never_drives_the_terminal(real: Path) -> None:
+    """A published date written with an escape sequence in a (hostile) data file stays out of the skeleton."""
+    text = real.read_text(encoding="utf-8").replace('published: "2025-04-12"', 'published: "\\e]0;owned\\a2025"')
+    real.write_text(text, encoding="utf-8")
+    result = cli("new", "person", "--source", "report-2025-04-12")
+    assert result.exit_code == 0 and "\x1b" not in result.stdout and "owned" not in result.stdout
+    assert 'as_of: "YYYY-MM-DD"' in result.stdout
+    bad = cli("new", "person", "--source", "x\n- evil: 1")
+    assert bad.exit_code == 2 and "is not an id" in bad.stderr

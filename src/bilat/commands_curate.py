@@ -13,6 +13,7 @@ import sys
 from bilat.cli_spec import Values
 from bilat.problems import UsageError
 from bilat.run_context import Run
+from bilat.visible import visible
 
 TYPE_CHECKING = False  # typing stays off the query path (start-up)
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def _add(values: Values, run: Run) -> Render:
     added = add_source(_dataset(run), Path(file), {name: values.text(name) for name in ADD_OPTIONS})
 
     def render() -> None:
-        sys.stdout.write(added.id + "\n")
+        sys.stdout.write(visible(added.id) + "\n")
         if not run.quiet:
             run.warn(
                 f"{added.data_file}:{added.line}: added source {added.id}, its text in sources/{added.file.name} "
@@ -125,9 +126,9 @@ def new(values: Values, run: Run) -> Render:
 
     def render() -> None:
         if not written.line:
-            sys.stdout.write(written.block)
+            sys.stdout.write(visible(written.block))  # the data's own text is in it: shown, never obeyed
             return
-        sys.stdout.write(written.id + "\n")
+        sys.stdout.write(visible(written.id) + "\n")
         if not run.quiet:
             run.warn(
                 f"{written.data_file}:{written.line}: added {written.kind} {written.id}: fill in its empty values "

@@ -7,6 +7,7 @@ Either way the id is free and the source exists: an unknown source is refused wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +37,16 @@ def new_record(data: Path, kind: str, source: str | None, *, write: bool) -> New
         raise UsageError(f"new: unknown kind of record {kind!r}{near}: one of {', '.join(KINDS)}")
     if not source:
         raise UsageError(f"new: --source ID is required: the source the {kind} is drawn from (bilat sources list)")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", source):
+        raise UsageError(f"new: --source {source!r} is not an id (lower-case letters, digits and hyphens)")
     have = known(data)
     if source not in have.files:
         near = did_you_mean(source, have.files, cutoff=0.6)
         raise UsageError(f"new: unknown source id {source!r}{near}: bilat sources list shows them")
     section = KINDS[kind]
-    record_id, block = skeleton(kind, source, have.published.get(source), have.ids)
+    published = have.published.get(source, "")
+    dated = published if re.fullmatch(r"\d{4}(-\d{2}){0,2}", published) else None  # only a date goes in a comment
+    record_id, block = skeleton(kind, source, dated, have.ids)
     target = file_for(data, section)
     old = read_data_file(target, data)
     try:
