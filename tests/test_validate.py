@@ -243,7 +243,7 @@ def test_every_pattern_the_model_checks_is_said_in_words() -> None:
 
     source = (Path(__file__).parents[1] / "src" / "bilat" / "model.py").read_text()
     patterns = re.findall(r'Field\(\s*pattern=r"([^"]+)"', source)
-    assert len(patterns) == 4, patterns  # ids, dates, country codes, web addresses (TEXT_PATTERN: text_problem)
+    assert len(patterns) == 5, patterns  # ids, dates, countries, web addresses, checksums (TEXT_PATTERN: text_problem)
     for pattern in patterns:
         message = pattern_message(pattern, "x y")
         assert message and message.startswith("expected ") and pattern not in message, pattern

@@ -42,7 +42,7 @@ class Arg:
         *,
         metavar: str | None = None,
         required: bool = True,
-        complete: str | None = None,
+        complete: str | tuple[str, ...] | None = None,
     ) -> None:
         self.dest, self.help, self.metavar, self.required, self.complete = dest, help, metavar, required, complete
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from bilat.cli_parts import FLAG, NO_PAGER, ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
 
+NEW_KINDS = ("agreement", "event", "person", "follow-up")  # bilat.skeletons.KINDS, without importing it
+SOURCE_KIND_CHOICES = ("news-report", "press-release", "social-media-post")  # bilat.vocab.SOURCE_KINDS
+
 CURATION = (
     Cmd(
         "validate",
@@ -105,5 +108,70 @@ CURATION = (
             TABLE_FORMAT,
         ),
         (Arg("text", "The words to find, as you would quote them.", metavar="TEXT"),),
+    ),
+    Cmd(
+        "sources",
+        """Add a report's text to the dataset (sources add), or list the sources and their texts' state.
+
+    sources add FILE stores the text in the sources folder (UTF-8, plain text: Markdown is stored as the
+    words a reader sees; not UTF-8: refused), registers it with a free id and the text's SHA-256, and
+    prints the id. The same text twice is refused, naming the source that has it. sources list says of
+    each text: checked (as registered), changed (edited since: bilat validate says so), unchecked (no
+    checksum) or unreadable.
+
+    \b
+    Examples:
+      bilat sources add report.txt --outlet "Dawn" --published 2025-04-14 --dateline Islamabad
+      bilat sources add article.md --outlet "" --published 2025-04-14 --title "Pakistan, Belarus sign MoUs"
+      bilat sources list
+    """,
+        (
+            Opt("outlet", ("--outlet",), ONE, "The outlet as the report names it ('' for none). [add]", metavar="NAME"),
+            Opt("published", ("--published",), ONE, "The report's date, YYYY-MM-DD. [add]", metavar="DATE"),
+            Opt("dateline", ("--dateline",), ONE, "The dateline place, if the report has one. [add]", metavar="PLACE"),
+            Opt(
+                "kind",
+                ("--kind",),
+                ONE,
+                "news-report (default), press-release or social-media-post. [add]",
+                metavar="KIND",
+                complete=SOURCE_KIND_CHOICES,
+            ),
+            Opt("url", ("--url",), ONE, "Where the report was published (http or https). [add]", metavar="URL"),
+            Opt("title", ("--title",), ONE, "The report's headline. [add]", metavar="HEADLINE"),
+            TABLE_FORMAT,
+        ),
+        (
+            Arg("action", "add or list.", metavar="ACTION", complete=("add", "list")),
+            Arg("file", "The report's text: .txt or .md (- reads stdin). [add]", metavar="[FILE]", required=False),
+        ),
+    ),
+    Cmd(
+        "new",
+        """Print the YAML skeleton of a new record drawn from a source; --write appends it to the data file.
+
+    Every required field is there, empty, for you to fill; each optional one is a comment; the allowed
+    values of each vocabulary are listed; the id is free; the evidence names the source with an empty
+    quote. --write adds it at the end of its section, every other line of the file kept as it was, and
+    prints its id: bilat validate then lists what is still empty (exit 3) until it is filled.
+
+    \b
+    Examples:
+      bilat new agreement --source report-2025-04-12
+      bilat new event --source report-2025-04-12 --write
+      bilat new person --source tdi-2023-06-13 --write
+      bilat new follow-up --source urdupoint-2025-02-10
+    """,
+        (
+            Opt(
+                "source",
+                ("--source",),
+                ONE,
+                "The id of the source it is drawn from (bilat sources list).",
+                metavar="ID",
+            ),
+            Opt("write", ("--write",), FLAG, "Append it to the data file instead of printing it.", default=False),
+        ),
+        (Arg("kind", "agreement, event, person or follow-up.", metavar="KIND", complete=NEW_KINDS),),
     ),
 )

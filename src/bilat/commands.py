@@ -14,6 +14,7 @@ import sys
 
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
+from bilat.commands_curate import new, sources
 from bilat.commands_data import db, export, serve, sql
 from bilat.commands_diff import diff
 from bilat.commands_quote import quote
@@ -341,6 +342,8 @@ BODIES: dict[str, Body] = {
     "schema": schema,
     "quote": quote,
     "diff": diff,
+    "sources": sources,
+    "new": new,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 

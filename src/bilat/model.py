@@ -144,6 +144,14 @@ Texts = Annotated[list[Text], Field(max_length=MAX_ITEMS)]
 
 
 Url = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+Sha256 = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the source text file as registered (what sha256sum prints; bilat sources add "
+        "writes it): bilat validate reports a text edited since, whose quotes may now mean something else.",
+    ),
+]
 
 
 class Source(Strict):
@@ -158,6 +166,7 @@ class Source(Strict):
     notes: Text | None = None
     title: Text | None = Field(None, description="The headline, as the report gives it; cited with the source.")
     url: Url | None = Field(None, description="Where the report was published (http or https).")
+    sha256: Sha256 | None = None
 
 
 class Role(Strict):

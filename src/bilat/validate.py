@@ -35,8 +35,16 @@ from bilat.model import (
 )
 from bilat.problems import Problem
 from bilat.quote_diff import line_breaks
+from bilat.source_checksum import changed_text
 from bilat.source_files import SourceFileError, read_source
-from bilat.validate_messages import choice_message, pattern_message, quote_message, shown, unknown_id_hint
+from bilat.validate_messages import (
+    choice_message,
+    empty_message,
+    pattern_message,
+    quote_message,
+    shown,
+    unknown_id_hint,
+)
 
 __all__ = ["SECTIONS", "Checker", "ProblemList", "check_dataset", "iter_checked", "normalise"]
 
@@ -202,9 +210,11 @@ class Checker:
                     text, why = _source_text(sources_folder(self.data), record["file"])
                     if text is None:
                         self.report([doc.problem((section, i, "file"), why)])
+                    elif changed := changed_text(sources_folder(self.data), record["file"], record.get("sha256")):
+                        self.report([doc.problem((section, i, "sha256"), changed)])
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
-        if target is not None:
+        if target:  # an empty one is the schema's to report (left to fill)
             self._refs.append(_Ref(section, target, doc.problem(path, "")))
 
     def _quote(self, doc: Document, path: Path_, source: str, quote: Any) -> None:
@@ -355,6 +365,11 @@ def _message(error: Any, doc: Document, path: Path_) -> str:
     """A pydantic error in the user's words, with a hint when YAML 1.1 typed an unquoted value."""
     kind = error["type"]
     message: str = error["msg"]
+    if path and _value_at(doc.data, path) in ("", []):  # left empty, as bilat new leaves what is to fill
+        ctx = error.get("ctx", {})
+        expected, owner = str(ctx.get("pattern", ctx.get("expected", ""))), _value_at(doc.data, path[:-1])
+        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+        return empty_message(kind, field, expected, owner.get("source") if isinstance(owner, dict) else None)
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:

@@ -40,6 +40,8 @@ def pattern_message(pattern: str, value: object) -> str | None:
         return f"expected {COUNTRY_WORDS}, got {shown(value)}" + _country_hint(value)
     if pattern.startswith(r"^\d{4}"):
         return f"expected {DATE_WORDS}, got {shown(value)}" + _date_hint(value)
+    if pattern.startswith("^[0-9a-f]{64}"):
+        return f"expected the SHA-256 of the source text (64 hexadecimal digits, as sha256sum prints it), got {shown(value)}"
     if pattern.startswith("^https?://"):
         return f"expected a web address starting with http:// or https://, got {shown(value)}"
     if pattern.startswith("^[a-z0-9]"):
@@ -104,6 +106,41 @@ def unknown_id_hint(target: str, known: list[str]) -> str:
     return did_you_mean(target, known, cutoff=0.8)
 
 
+# ---------------------------------------------------------------- a value left empty (bilat new's skeletons)
+
+_AT_LEAST_ONE = {
+    "parties": 'country code, quoted: ["PK", "BY"]',
+    "countries": 'country code, quoted: ["PK", "BY"]',
+    "sectors": "sector (listed under Vocabularies in the README)",
+    "status_history": "status step",
+    "evidence": "piece of evidence (source and quote)",
+    "readings": "reading",
+}
+
+
+def empty_message(kind: str, field: str, expected: str, source: object = None) -> str:
+    """The words for a value left empty (`""`, `[]`): what to write there, never "should have at least 1 character".
+
+    `kind` is pydantic's error type, `expected` what the model allows (a literal's choices, a pattern), `source`
+    the source an empty quote is to come from.
+    """
+    if field == "quote":
+        named = f"source {source!r}" if isinstance(source, str) and source else "its source"
+        return f"empty quote: copy here, verbatim, the words of {named} that support this"
+    if kind == "too_short":
+        return f"empty list: write at least one {_AT_LEAST_ONE.get(field, 'item')}"
+    if kind in ("literal_error", "enum"):
+        allowed = re.findall(r"'([^']*)'", expected)
+        if len(allowed) <= _SHOWN_AT_MOST:
+            return f"empty: write one of: {', '.join(allowed)}"
+        return (
+            f"empty: write one of the {len(allowed)} allowed {field.replace('_', ' ')} (see Vocabularies in the README)"
+        )
+    if kind == "string_pattern_mismatch" and (worded := pattern_message(expected, "")):
+        return "empty: write " + worded.removeprefix("expected ").split(", got ")[0]
+    return "empty: write the text, or leave the field out where it is optional"
+
+
 # ---------------------------------------------------------------- a quote not found
 
 
@@ -125,4 +162,4 @@ def quote_message(
 _OPENING, _CLOSING = "\"'“‘«", "\"'”’»"
 
 
-__all__ = ["choice_message", "pattern_message", "quote_message", "unknown_id_hint"]
+__all__ = ["choice_message", "empty_message", "pattern_message", "quote_message", "unknown_id_hint"]
