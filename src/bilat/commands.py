@@ -287,6 +287,11 @@ def validate(values: Values, run: Run) -> Render:
         if problems:
             total = len(problems) + problems.omitted
             raise _Failed(f"{total:,} problem{'s' * (total != 1)} in {data}", ExitCode.INVALID_DATA)
+        if problems.coverage and not run.quiet:
+            from bilat.coverage import totals
+
+            counts = totals(problems.coverage)
+            run.warn(f"note: coverage: {counts.words()}" + (": bilat coverage lists them" if counts.uncited else ""))
         if not run.quiet:
             run.warn(f"{data}: valid")
 

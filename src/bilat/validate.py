@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bilat.coverage import SourceCoverage, dataset_coverage
 from bilat.layout import data_files, sources_folder
 from bilat.load import Document, Path_, display_name, format_path, read_documents
 from bilat.model import (
@@ -67,6 +68,7 @@ class ProblemList(list[Problem]):
 
     omitted: int = 0
     warnings: list[Problem]
+    coverage: list[SourceCoverage] | None = None  # of a valid dataset's sources (bilat.coverage)
 
     def __init__(self, problems: Iterable[Problem] = (), warnings: list[Problem] | None = None) -> None:
         super().__init__(problems)
@@ -202,6 +204,9 @@ class Checker:
                     text, why = _source_text(sources_folder(self.data), record["file"])
                     if text is None:
                         self.report([doc.problem((section, i, "file"), why)])
+                for where, item in _values(record, ("not_recorded", "*"), (section, i)):  # quoted from this source
+                    if section == "sources" and isinstance(item, dict) and isinstance(item.get("quote"), str):
+                        self._quotes.append((rid, item["quote"], doc.problem((*where, "quote"), "")))
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
         if target is not None:
@@ -428,4 +433,5 @@ def check_dataset(data: Path) -> ProblemList:
     if not problems:  # the curator's rules read a valid dataset: with errors, fix those first
         folder = sources_folder(data)
         problems.warnings = curation_warnings(documents, lambda name: _source_text(folder, name)[0])
+        problems.coverage = dataset_coverage((ds for _doc, ds in documents), folder)
     return problems

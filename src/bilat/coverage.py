@@ -1,0 +1,184 @@
+"""How much of each source the dataset accounts for: its sentences cited, marked not recorded, or neither.
+
+A source is cut into sentences by `bilat.sentences`; only those that state something count (not a headline,
+an "Also Read" link, a post's credit or the file's date line).  A sentence is
+
+- *cited* when a quote of the dataset from that source (any evidence, in any record, or a discrepancy's
+  reading) shares at least one letter or digit with it: the quote lies inside it, or overlaps it;
+- else *marked* when a `not_recorded` quote of that source shares a letter or digit with it;
+- else *uncited*.
+
+Quotes are compared on the normalised text, as `bilat validate` compares them (`bilat.model.normalise`:
+whitespace runs are one space), and a quote that occurs more than once in its source counts at each place.
+The coverage of a source is (cited + marked) / sentences; a source with no sentence is fully covered.
+
+Off the query path: imported by the curation commands (`validate`, `coverage`) only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from bilat.model import Dataset, normalise
+from bilat.sentences import split
+from bilat.source_files import SourceFileError, read_source
+
+CITED, MARKED, UNCITED = "cited", "marked", "uncited"
+_TOKENS = re.compile(r"\s+|\S+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence that states something: where it begins in the source file, its text, and its state."""
+
+    line: int
+    column: int
+    text: str  # normalised: one line
+    state: str  # CITED, MARKED or UNCITED
+
+
+@dataclass
+class SourceCoverage:
+    """The sentences of one source and how each is accounted for."""
+
+    source: str
+    file: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.sentences if s.state == state)
+
+    def uncited(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.state == UNCITED]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts over one source or several."""
+
+    sentences: int
+    cited: int
+    marked: int
+
+    @property
+    def uncited(self) -> int:
+        return self.sentences - self.cited - self.marked
+
+    @property
+    def ratio(self) -> float:
+        """(cited + marked) / sentences; 1.0 when there is no sentence to account for."""
+        return (self.cited + self.marked) / self.sentences if self.sentences else 1.0
+
+    def percent(self) -> str:
+        """The ratio as a whole percentage, rounded down: 100% only when nothing is uncited."""
+        return f"{(self.cited + self.marked) * 100 // self.sentences if self.sentences else 100}%"
+
+    def words(self) -> str:
+        """`142 of 150 sentences cited, 8 marked not recorded (100%)`, with the uncited when there are some."""
+        said = f"{self.cited:,} of {self.sentences:,} sentence{'s' * (self.sentences != 1)} cited"
+        said += f", {self.marked:,} marked not recorded"
+        if self.uncited:
+            said += f", {self.uncited:,} uncited"
+        return f"{said} ({self.percent()})"
+
+
+def totals(coverages: Iterable[SourceCoverage]) -> Totals:
+    coverages = list(coverages)
+    return Totals(
+        sum(len(c.sentences) for c in coverages),
+        sum(c.count(CITED) for c in coverages),
+        sum(c.count(MARKED) for c in coverages),
+    )
+
+
+def normalised_offsets(raw: str) -> list[int]:
+    """For each index of `raw` (and its end), the index in `normalise(raw)` where that character went.
+
+    A whitespace run becomes one space (leading and trailing runs none): all its characters map to that space.
+    """
+    offsets: list[int] = []
+    at = 0
+    for match in _TOKENS.finditer(raw):
+        token = match.group()
+        if not token[0].isspace():
+            offsets.extend(range(at, at + len(token)))
+            at += len(token)
+        else:
+            offsets.extend([at] * len(token))
+            at += 1 if at else 0  # leading whitespace is stripped
+    size = len(normalise(raw))
+    offsets.append(size)
+    return [min(o, size) for o in offsets]
+
+
+def _reach(text: str, quotes: Iterable[str]) -> bytes:
+    """1 at each letter or digit of `text` that some quote's occurrence (every one of them) covers, else 0."""
+    covered = bytearray(len(text))
+    for quote in set(quotes):
+        if not quote:
+            continue
+        at = text.find(quote)
+        while at != -1:
+            covered[at : at + len(quote)] = b"\x01" * len(quote)
+            at = text.find(quote, at + 1)
+    return bytes(c if ch.isalnum() else 0 for c, ch in zip(covered, text, strict=True))
+
+
+def cover(raw: str, quotes: Iterable[str], marks: Iterable[str] = ()) -> list[Sentence]:
+    """Each sentence of the source text `raw` that states something, as `quotes` cite it and `marks` mark it."""
+    text = normalise(raw)
+    offsets = normalised_offsets(raw)
+    cited = _reach(text, (normalise(q) for q in quotes))
+    marked = _reach(text, (normalise(q) for q in marks))
+    lines = [0, *(m.end() for m in _LINE_BREAK.finditer(raw))]
+    out = []
+    for segment in split(raw):
+        if not segment.states():
+            continue
+        lo, hi = offsets[segment.start], offsets[segment.end]
+        state = CITED if 1 in cited[lo:hi] else MARKED if 1 in marked[lo:hi] else UNCITED
+        first = segment.start + len(raw[segment.start : segment.end]) - len(raw[segment.start : segment.end].lstrip())
+        line = bisect_right(lines, first)
+        out.append(Sentence(line, first - lines[line - 1] + 1, normalise(raw[segment.start : segment.end]), state))
+    return out
+
+
+def quotes_by_source(model: BaseModel) -> Iterator[tuple[str, str]]:
+    """(source id, quote) of every quote under `model` that names its source: evidence and readings."""
+    source, quote = getattr(model, "source", None), getattr(model, "quote", None)
+    if isinstance(source, str) and isinstance(quote, str):
+        yield source, quote
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                yield from quotes_by_source(item)
+
+
+def dataset_coverage(datasets: Iterable[Dataset], folder: Path) -> list[SourceCoverage]:
+    """The coverage of every source of a valid dataset, in the order they are listed; texts read from `folder`.
+
+    A source whose text cannot be read is left out (`bilat validate` says why).
+    """
+    datasets = list(datasets)
+    quotes: dict[str, list[str]] = {}
+    for dataset in datasets:
+        for cited, quote in quotes_by_source(dataset):
+            quotes.setdefault(cited, []).append(quote)
+    out = []
+    for dataset in datasets:
+        for source in dataset.sources:
+            try:
+                raw = read_source(folder, source.file)
+            except SourceFileError:
+                continue
+            marks = [m.quote for m in source.not_recorded]
+            out.append(SourceCoverage(source.id, source.file, cover(raw, quotes.get(source.id, []), marks)))
+    return out

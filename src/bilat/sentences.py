@@ -1,0 +1,153 @@
+"""A source text cut into sentences, and the lines that state nothing (a headline, an "Also Read" link...).
+
+`split(text)` returns segments that partition the text: joined back they give it exactly, each segment
+carrying the whitespace after it.  The rules, kept simple (README, "Coverage"):
+
+1. Paragraphs are separated by a blank line; a single line break is a space.
+2. A text that begins with `date YYYY-MM-DD` (the date line the reports were saved with) has that as its
+   *header*.
+3. The first paragraph is a *headline* when another paragraph follows and it does not end a sentence
+   (no `.`, `!` or `?` at its end, closing quotes and brackets aside).
+4. A paragraph that begins "Also Read", "Read also" or "Read more:" is a *link*.
+5. An embedded post's `pic.twitter.com/...` link, the emoji before it and its credit after it (`— Name
+   (@handle) June 12, 2023`), to the end of the paragraph, is a *credit*.
+6. Inside a paragraph a sentence ends at `.`, `!` or `?` (and any closing quotes or brackets) followed by
+   a space, unless the next word begins with a small letter, or the word ended is an abbreviation that
+   comes before a name (Mr., Dr., H.E., Feb. ...), an initial (G.) or letters with full stops (U.S.).
+7. Any other paragraph that does not end a sentence runs on into the next paragraph (a sentence the copy
+   broke in two: "between Heavy" / "Industries Taxila (HIT) ..."), unless the next is a link.
+8. A segment with no letter or digit is *blank*.
+
+Only *sentence* segments state something; the others are what a report is dressed in.  Standard library
+only, off the query path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+SENTENCE, HEADER, HEADLINE, LINK, CREDIT, BLANK = "sentence", "header", "headline", "link", "credit", "blank"
+KINDS = (SENTENCE, HEADER, HEADLINE, LINK, CREDIT, BLANK)
+
+_HEADER = re.compile(r"\s*date\s+\d{4}-\d{2}-\d{2}(?!\S)\s*")
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
+_LINK = re.compile(r"(?:also\s+read|read\s+also)\b|read\s+more\s*:", re.IGNORECASE)
+_CREDIT = re.compile(r"pic\.twitter\.com/", re.IGNORECASE)
+_CLOSERS = "”\"’'»)\\]"
+_END = re.compile(rf"[.!?]+[{_CLOSERS}]*(?=\s)")
+_ENDS_SENTENCE = re.compile(rf"[.!?][{_CLOSERS}]*\s*\Z")
+_LETTERS_WITH_STOPS = re.compile(r"\.?(?:[^\W\d_]\.)*[^\W\d_]")  # G, U.S, H.E, .E (a truncated H.E.)
+# Words that come before a name or a number: their full stop never ends a sentence.
+TITLES = ("mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "gen", "lt", "col", "maj", "capt", "sen", "gov")
+MONTHS = ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+ABBREVIATIONS = frozenset(TITLES + MONTHS)
+
+
+class Segment(NamedTuple):
+    """`text[start:end]`, the whitespace after it included, and what it is (one of KINDS)."""
+
+    start: int
+    end: int
+    kind: str
+
+    def states(self) -> bool:
+        """Whether this segment is a sentence that states something."""
+        return self.kind == SENTENCE
+
+
+def split(text: str) -> list[Segment]:
+    """The segments of `text`, in order: they partition it (no gap, no overlap, none empty)."""
+    if not text:
+        return []
+    segments: list[Segment] = []
+    pos = 0
+    header = _HEADER.match(text)
+    if header and header.end() > 0:
+        segments.append(Segment(0, header.end(), HEADER))
+        pos = header.end()
+    paragraphs = _paragraphs(text, pos)
+    runs_on = False
+    for i, (start, end) in enumerate(paragraphs):
+        content_end = len(text.rstrip()) if i == len(paragraphs) - 1 else end
+        parts = _paragraph(text, start, content_end, first=i == 0, last=i == len(paragraphs) - 1)
+        if runs_on and parts[0].kind == SENTENCE:  # the sentence left open by the last paragraph goes on here
+            open_sentence = segments.pop()
+            parts[0] = Segment(open_sentence.start, parts[0].end, SENTENCE)
+        runs_on = parts[-1].kind == SENTENCE and not _ENDS_SENTENCE.search(text, parts[-1].start, content_end)
+        parts[-1] = parts[-1]._replace(end=end)  # the blank lines after a paragraph go with its last segment
+        segments.extend(parts)
+    if not segments:  # whitespace only
+        return [Segment(0, len(text), BLANK)]
+    if segments[0].start > 0:  # whitespace before the first paragraph goes with it
+        segments[0] = segments[0]._replace(start=0)
+    return [s if s.kind != SENTENCE or _has_word(text, s) else s._replace(kind=BLANK) for s in segments]
+
+
+def _has_word(text: str, segment: Segment) -> bool:
+    return any(c.isalnum() for c in text[segment.start : segment.end])
+
+
+def _paragraphs(text: str, pos: int) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph after `pos`: from its first character to the next paragraph's first."""
+    starts: list[int] = []
+    first = len(text) - len(text[pos:].lstrip())
+    if first < len(text):
+        starts.append(first)
+    for match in _PARAGRAPH_BREAK.finditer(text, pos):
+        after = match.end() + len(text[match.end() :]) - len(text[match.end() :].lstrip())
+        if after < len(text) and after > (starts[-1] if starts else -1):
+            starts.append(after)
+    return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
+
+
+def _paragraph(text: str, start: int, end: int, *, first: bool, last: bool) -> list[Segment]:
+    """The segments of one paragraph's content, `text[start:end]` (end: where its trailing whitespace begins)."""
+    end = start + len(text[start:end].rstrip())
+    if _LINK.match(text, start, end):
+        return [Segment(start, end, LINK)]
+    if first and not last and not _ENDS_SENTENCE.search(text, start, end):
+        return [Segment(start, end, HEADLINE)]
+    stop = _credit_start(text, start, end)
+    parts = _sentences(text, start, stop) if stop > start else []
+    if stop < end:
+        parts.append(Segment(stop, end, CREDIT))
+    return parts
+
+
+def _credit_start(text: str, start: int, end: int) -> int:
+    """Where an embedded post's credit begins in `text[start:end]` (its link and the emoji before it); `end`: none."""
+    link = _CREDIT.search(text, start, end)
+    if link is None:
+        return end
+    at = link.start()
+    while at > start and not (text[at - 1].isalnum() or text[at - 1] in ".!?"):
+        at -= 1  # the emoji and spaces before the link belong to the post's credit
+    while at < link.start() and text[at].isspace():
+        at += 1
+    return at
+
+
+def _sentences(text: str, start: int, end: int) -> list[Segment]:
+    """The sentences of `text[start:end]`, each with the spaces after it."""
+    parts: list[Segment] = []
+    begin = start
+    for match in _END.finditer(text, start, end):
+        following = match.end() + len(text[match.end() : end]) - len(text[match.end() : end].lstrip())
+        if following >= end:
+            break
+        if text[following].islower() or _abbreviation(text, begin, match):
+            continue
+        parts.append(Segment(begin, following, SENTENCE))
+        begin = following
+    parts.append(Segment(begin, end, SENTENCE))
+    return parts
+
+
+def _abbreviation(text: str, begin: int, match: re.Match[str]) -> bool:
+    """Whether the full stop of `match` closes an abbreviation rather than a sentence."""
+    if match.group() != ".":
+        return False
+    word = text[begin : match.start()].rsplit(maxsplit=1)[-1:] or [""]
+    token = word[0].lstrip("(“\"‘'[")
+    return token.lower() in ABBREVIATIONS or bool(_LETTERS_WITH_STOPS.fullmatch(token))
