@@ -14,6 +14,7 @@ import sys
 
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
+from bilat.commands_coverage import coverage
 from bilat.commands_data import db, sql
 from bilat.commands_time import changes, discrepancies, followups
 from bilat.problems import BilatError, ExitCode, PipeClosed, UsageError, io_failure, one_line
@@ -340,6 +341,7 @@ BODIES: dict[str, Body] = {
     "validate": validate,
     "build": build,
     "schema": schema,
+    "coverage": coverage,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 

@@ -58,6 +58,9 @@ class SourceCoverage:
     def uncited(self) -> list[Sentence]:
         return [s for s in self.sentences if s.state == UNCITED]
 
+    def totals(self) -> Totals:
+        return Totals(len(self.sentences), self.count(CITED), self.count(MARKED))
+
 
 @dataclass(frozen=True)
 class Totals:
@@ -90,12 +93,9 @@ class Totals:
 
 
 def totals(coverages: Iterable[SourceCoverage]) -> Totals:
-    coverages = list(coverages)
-    return Totals(
-        sum(len(c.sentences) for c in coverages),
-        sum(c.count(CITED) for c in coverages),
-        sum(c.count(MARKED) for c in coverages),
-    )
+    """The counts of several sources together."""
+    each = [c.totals() for c in coverages]
+    return Totals(sum(t.sentences for t in each), sum(t.cited for t in each), sum(t.marked for t in each))
 
 
 def normalised_offsets(raw: str) -> list[int]:
