@@ -7,7 +7,7 @@ carrying the whitespace after it.  The rules, kept simple (README, "Coverage"):
 2. A text that begins with `date YYYY-MM-DD` (the date line the reports were saved with) has that as its
    *header*.
 3. The first paragraph is a *headline* when another paragraph follows and it does not end a sentence
-   (no `.`, `!` or `?` at its end, closing quotes and brackets aside).
+   (no `.`, `!` or `?` at its end, closing quotes and brackets aside) nor hold a post's credit (rule 5).
 4. A paragraph that begins "Also Read", "Read also" or "Read more:" is a *link*.
 5. An embedded post's `pic.twitter.com/...` link, the emoji before it and its credit after it (`— Name
    (@handle) June 12, 2023`), to the end of the paragraph, is a *credit*.
@@ -31,12 +31,12 @@ SENTENCE, HEADER, HEADLINE, LINK, CREDIT, BLANK = "sentence", "header", "headlin
 KINDS = (SENTENCE, HEADER, HEADLINE, LINK, CREDIT, BLANK)
 
 _HEADER = re.compile(r"\s*date\s+\d{4}-\d{2}-\d{2}(?!\S)\s*")
+_NON_SPACE = re.compile(r"\S")
 _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LINK = re.compile(r"(?:also\s+read|read\s+also)\b|read\s+more\s*:", re.IGNORECASE)
 _CREDIT = re.compile(r"pic\.twitter\.com/", re.IGNORECASE)
 _CLOSERS = "”\"’'»)\\]"
-_END = re.compile(rf"[.!?]+[{_CLOSERS}]*(?=\s)")
-_ENDS_SENTENCE = re.compile(rf"[.!?][{_CLOSERS}]*\s*\Z")
+_END = re.compile(rf"(?<![.!?])[.!?]++[{_CLOSERS}]*+(?=\s)")  # possessive: a long run of stops is tried once
 _LETTERS_WITH_STOPS = re.compile(r"\.?(?:[^\W\d_]\.)*[^\W\d_]")  # G, U.S, H.E, .E (a truncated H.E.)
 # Words that come before a name or a number: their full stop never ends a sentence.
 TITLES = ("mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "gen", "lt", "col", "maj", "capt", "sen", "gov")
@@ -74,7 +74,7 @@ def split(text: str) -> list[Segment]:
         if runs_on and parts[0].kind == SENTENCE:  # the sentence left open by the last paragraph goes on here
             open_sentence = segments.pop()
             parts[0] = Segment(open_sentence.start, parts[0].end, SENTENCE)
-        runs_on = parts[-1].kind == SENTENCE and not _ENDS_SENTENCE.search(text, parts[-1].start, content_end)
+        runs_on = parts[-1].kind == SENTENCE and not _ends_sentence(text, start, content_end)
         parts[-1] = parts[-1]._replace(end=end)  # the blank lines after a paragraph go with its last segment
         segments.extend(parts)
     if not segments:  # whitespace only
@@ -84,6 +84,20 @@ def split(text: str) -> list[Segment]:
     return [s if s.kind != SENTENCE or _has_word(text, s) else s._replace(kind=BLANK) for s in segments]
 
 
+def _skip_space(text: str, at: int, end: int) -> int:
+    """The index of the first character of `text[at:end]` that is not whitespace (`end`: none)."""
+    found = _NON_SPACE.search(text, at, end)
+    return found.start() if found else end
+
+
+def _ends_sentence(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` ends with `.`, `!` or `?` (closing quotes, brackets and whitespace aside)."""
+    at = end
+    while at > start and (text[at - 1].isspace() or text[at - 1] in _CLOSERS):
+        at -= 1
+    return at > start and text[at - 1] in ".!?"
+
+
 def _has_word(text: str, segment: Segment) -> bool:
     return any(c.isalnum() for c in text[segment.start : segment.end])
 
@@ -91,11 +105,11 @@ def _has_word(text: str, segment: Segment) -> bool:
 def _paragraphs(text: str, pos: int) -> list[tuple[int, int]]:
     """(start, end) of each paragraph after `pos`: from its first character to the next paragraph's first."""
     starts: list[int] = []
-    first = len(text) - len(text[pos:].lstrip())
+    first = _skip_space(text, pos, len(text))
     if first < len(text):
         starts.append(first)
     for match in _PARAGRAPH_BREAK.finditer(text, pos):
-        after = match.end() + len(text[match.end() :]) - len(text[match.end() :].lstrip())
+        after = _skip_space(text, match.end(), len(text))
         if after < len(text) and after > (starts[-1] if starts else -1):
             starts.append(after)
     return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
@@ -106,9 +120,9 @@ def _paragraph(text: str, start: int, end: int, *, first: bool, last: bool) -> l
     end = start + len(text[start:end].rstrip())
     if _LINK.match(text, start, end):
         return [Segment(start, end, LINK)]
-    if first and not last and not _ENDS_SENTENCE.search(text, start, end):
-        return [Segment(start, end, HEADLINE)]
     stop = _credit_start(text, start, end)
+    if first and not last and stop == end and not _ends_sentence(text, start, end):
+        return [Segment(start, end, HEADLINE)]
     parts = _sentences(text, start, stop) if stop > start else []
     if stop < end:
         parts.append(Segment(stop, end, CREDIT))
@@ -133,7 +147,7 @@ def _sentences(text: str, start: int, end: int) -> list[Segment]:
     parts: list[Segment] = []
     begin = start
     for match in _END.finditer(text, start, end):
-        following = match.end() + len(text[match.end() : end]) - len(text[match.end() : end].lstrip())
+        following = _skip_space(text, match.end(), end)
         if following >= end:
             break
         if text[following].islower() or _abbreviation(text, begin, match):
@@ -148,6 +162,8 @@ def _abbreviation(text: str, begin: int, match: re.Match[str]) -> bool:
     """Whether the full stop of `match` closes an abbreviation rather than a sentence."""
     if match.group() != ".":
         return False
-    word = text[begin : match.start()].rsplit(maxsplit=1)[-1:] or [""]
-    token = word[0].lstrip("(“\"‘'[")
+    at = match.start()
+    while at > begin and not text[at - 1].isspace():  # back to the start of the word (each word walked once)
+        at -= 1
+    token = text[at : match.start()].lstrip("(“\"‘'[")
     return token.lower() in ABBREVIATIONS or bool(_LETTERS_WITH_STOPS.fullmatch(token))
