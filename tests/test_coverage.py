@@ -14,7 +14,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bilat.coverage import CITED, MARKED, UNCITED, Totals, cover, normalised_offsets, quotes_by_source, totals
+from bilat.coverage import CITED, MARKED, UNCITED, Totals, cover, normalised_positions, quotes_by_source, totals
 from bilat.model import Dataset, normalise
 from bilat.validate import check_dataset
 from conftest import REAL_DATA, cli, shell
@@ -145,16 +145,59 @@ def test_totals_in_words_round_down_and_name_the_uncited() -> None:
 _EXTRA = int(os.environ.get("BILAT_HYPOTHESIS_EXAMPLES", "0") or 0)
 
 
-@settings(max_examples=_EXTRA or 200, deadline=None, derandomize=not _EXTRA, database=None)
+@settings(max_examples=_EXTRA or 300, deadline=None, derandomize=not _EXTRA, database=None)
 @given(st.text(alphabet=st.sampled_from("ab .\n\t\xa0\u2029"), max_size=40), st.data())
 @example("  a  b  ", None)
-def test_offsets_map_any_slice_to_its_normalised_text(raw: str, data: st.DataObject | None) -> None:
-    offsets = normalised_offsets(raw)
+def test_positions_map_any_slice_to_its_normalised_text(raw: str, data: st.DataObject | None) -> None:
+    cuts = [0, len(raw)] if data is None else sorted(data.draw(st.lists(st.integers(0, len(raw)), max_size=6)))
+    positions = normalised_positions(raw, cuts)
     text = normalise(raw)
-    assert len(offsets) == len(raw) + 1 and offsets[-1] == len(text)
-    pairs = [(0, len(raw))] if data is None else [sorted(data.draw(st.tuples(*[st.integers(0, len(raw))] * 2)))]
-    for a, b in pairs:
-        assert text[offsets[a] : offsets[b]].strip() == normalise(raw[a:b])
+    assert len(positions) == len(cuts) and all(0 <= p <= len(text) for p in positions)
+    for i, a in enumerate(cuts):
+        for j in range(i, len(cuts)):
+            assert text[positions[i] : positions[j]].strip() == normalise(raw[a : cuts[j]])
+
+
+def _naive_states(raw: str, quotes: list[str], marks: list[str]) -> list[str]:
+    """The rule read literally, character by character: the reference `cover` must agree with."""
+    from bilat.sentences import split
+
+    where: list[int] = []  # for each character of raw, its index in the normalised text (-1: a space or dropped)
+    text = ""
+    for ch in raw:
+        if ch.isspace():
+            if text and not text.endswith(" "):
+                text += " "
+            where.append(-1)
+        else:
+            where.append(len(text))
+            text += ch
+    text = text.rstrip(" ")  # normalise drops a trailing run
+    covered = {name: set() for name in ("cited", "marked")}
+    for name, found in (("cited", quotes), ("marked", marks)):
+        for quote in {normalise(q) for q in found if normalise(q)}:
+            covered[name] |= {
+                i for at in range(len(text)) if text.startswith(quote, at) for i in range(at, at + len(quote))
+            }
+    out = []
+    for segment in split(raw):
+        if segment.states():
+            mine = {where[i] for i in range(segment.start, segment.end) if where[i] >= 0 and raw[i].isalnum()}
+            out.append(CITED if mine & covered["cited"] else MARKED if mine & covered["marked"] else UNCITED)
+    return out
+
+
+_SOURCE_PIECES = st.sampled_from(["One", "two", " ", "  ", "\n", "\n\n", ". ", "! ", "Mr. ", "x", "Also Read: ", "9"])
+
+
+@settings(max_examples=_EXTRA or 200, deadline=None, derandomize=not _EXTRA, database=None)
+@given(st.lists(_SOURCE_PIECES, max_size=30).map("".join), st.data())
+def test_cover_agrees_with_the_rule_read_literally(raw: str, data: st.DataObject) -> None:
+    text = normalise(raw)
+    pieces = st.tuples(st.integers(0, len(text)), st.integers(0, 12)).map(lambda p: text[p[0] : p[0] + p[1]])
+    quotes = data.draw(st.lists(pieces, max_size=4))
+    marks = data.draw(st.lists(pieces, max_size=3))
+    assert [s.state for s in cover(raw, quotes, marks)] == _naive_states(raw, quotes, marks)
 
 
 def test_every_quote_of_the_dataset_is_collected_with_its_source() -> None:

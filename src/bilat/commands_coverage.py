@@ -6,12 +6,14 @@ exits 3 as the build does.  Off the query path: nothing here is imported until t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bilat.cli_spec import Values
 from bilat.run_context import Run
 
-Render = Callable[[], None]
+TYPE_CHECKING = False  # collections.abc stays off the query path (start-up): commands imports this module
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Render = Callable[[], None]
 
 
 def coverage(values: Values, run: Run) -> Render:

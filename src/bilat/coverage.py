@@ -30,7 +30,9 @@ from bilat.sentences import split
 from bilat.source_files import SourceFileError, read_source
 
 CITED, MARKED, UNCITED = "cited", "marked", "uncited"
-_TOKENS = re.compile(r"\s+|\S+")
+_SPACE = re.compile(r"\s+")  # as bilat.model.normalise reads whitespace
+_NON_SPACE = re.compile(r"\S")
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit: str.isalnum, at C speed
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -98,55 +100,70 @@ def totals(coverages: Iterable[SourceCoverage]) -> Totals:
     return Totals(sum(t.sentences for t in each), sum(t.cited for t in each), sum(t.marked for t in each))
 
 
-def normalised_offsets(raw: str) -> list[int]:
-    """For each index of `raw` (and its end), the index in `normalise(raw)` where that character went.
+def normalised_positions(raw: str, indexes: Iterable[int]) -> list[int]:
+    """Where each index of `raw` (in increasing order) falls in `normalise(raw)`: C-speed counts between them.
 
-    A whitespace run becomes one space (leading and trailing runs none): all its characters map to that space.
+    An index at a character that is not whitespace maps to that character; one inside a whitespace run maps
+    just after the one space the run becomes (leading and trailing runs become none).
     """
-    offsets: list[int] = []
-    at = 0
-    for match in _TOKENS.finditer(raw):
-        token = match.group()
-        if not token[0].isspace():
-            offsets.extend(range(at, at + len(token)))
-            at += len(token)
-        else:
-            offsets.extend([at] * len(token))
-            at += 1 if at else 0  # leading whitespace is stripped
+    out: list[int] = []
+    at, last = 0, 0
+    for index in indexes:
+        chunk = raw[last:index]
+        kept, runs = _SPACE.subn("", chunk)
+        if chunk and _SPACE.match(chunk) and (last == 0 or _SPACE.match(raw, last - 1, last)):
+            runs -= 1  # a leading run, or the rest of a run counted in the chunk before: no space of its own
+        at += len(kept) + runs
+        out.append(at)
+        last = index
     size = len(normalise(raw))
-    offsets.append(size)
-    return [min(o, size) for o in offsets]
+    return [min(o, size) for o in out]
 
 
-def _reach(text: str, quotes: Iterable[str]) -> bytes:
-    """1 at each letter or digit of `text` that some quote's occurrence (every one of them) covers, else 0."""
-    covered = bytearray(len(text))
+def _reach(text: str, quotes: Iterable[str]) -> list[tuple[int, int]]:
+    """The stretches of `text` that some quote covers, at every place it occurs: sorted, merged."""
+    found = []
     for quote in set(quotes):
-        if not quote:
-            continue
-        at = text.find(quote)
+        at = text.find(quote) if quote else -1
         while at != -1:
-            covered[at : at + len(quote)] = b"\x01" * len(quote)
+            found.append((at, at + len(quote)))
             at = text.find(quote, at + 1)
-    return bytes(c if ch.isalnum() else 0 for c, ch in zip(covered, text, strict=True))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _touches(text: str, stretches: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether a stretch shares a letter or digit with `text[lo:hi]`."""
+    i = bisect_right(stretches, (lo, len(text) + 1)) - 1  # the last stretch starting at or before lo
+    for start, end in stretches[max(i, 0) :]:
+        if start >= hi:
+            return False
+        if end > lo and _ALNUM.search(text, max(start, lo), min(end, hi)):
+            return True
+    return False
 
 
 def cover(raw: str, quotes: Iterable[str], marks: Iterable[str] = ()) -> list[Sentence]:
     """Each sentence of the source text `raw` that states something, as `quotes` cite it and `marks` mark it."""
     text = normalise(raw)
-    offsets = normalised_offsets(raw)
     cited = _reach(text, (normalise(q) for q in quotes))
     marked = _reach(text, (normalise(q) for q in marks))
     lines = [0, *(m.end() for m in _LINE_BREAK.finditer(raw))]
+    segments = [s for s in split(raw) if s.states()]
+    bounds = normalised_positions(raw, (i for s in segments for i in (s.start, s.end)))
     out = []
-    for segment in split(raw):
-        if not segment.states():
-            continue
-        lo, hi = offsets[segment.start], offsets[segment.end]
-        state = CITED if 1 in cited[lo:hi] else MARKED if 1 in marked[lo:hi] else UNCITED
-        first = segment.start + len(raw[segment.start : segment.end]) - len(raw[segment.start : segment.end].lstrip())
-        line = bisect_right(lines, first)
-        out.append(Sentence(line, first - lines[line - 1] + 1, normalise(raw[segment.start : segment.end]), state))
+    for k, segment in enumerate(segments):
+        lo, hi = bounds[2 * k], bounds[2 * k + 1]
+        state = CITED if _touches(text, cited, lo, hi) else MARKED if _touches(text, marked, lo, hi) else UNCITED
+        first = _NON_SPACE.search(raw, segment.start, segment.end)
+        begins = first.start() if first else segment.start
+        line = bisect_right(lines, begins)
+        out.append(Sentence(line, begins - lines[line - 1] + 1, text[lo:hi].strip(), state))
     return out
 
 
