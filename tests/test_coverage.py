@@ -372,3 +372,29 @@ def test_every_sentence_of_the_shipped_reports_is_cited_or_marked_with_a_reason(
     assert uncited == [], "cite these sentences or mark them not_recorded with a reason (bilat coverage)"
     counted = totals(problems.coverage)
     assert counted.sentences > 80 and counted.cited > counted.marked > 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", None])
+def test_both_doors_write_the_shipped_coverage_alike(real: Path, fmt: str | None) -> None:
+    """The Typer app in-process and the installed script (the fast path), piped: the same bytes, exit 0."""
+    args = ["coverage"] + (["--format", fmt] if fmt else [])
+    inside = cli(*args)
+    proc = shell("bilat " + " ".join(args) + " | cat")
+    assert inside.exit_code == proc.returncode == 0, proc.stderr
+    assert inside.stdout == proc.stdout and proc.stderr == ""
+    if fmt == "json":
+        assert json.loads(proc.stdout)["total"]["uncited"] == 0
+
+
+def test_a_closed_pipe_ends_quietly(real: Path) -> None:
+    proc = shell("bilat coverage | head -n 1")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.startswith("tdi-2023-06-13\t")
+
+
+def test_a_source_with_a_control_character_is_refused_not_shown(small: Path) -> None:
+    source = small.parent / "sources" / "other.txt"
+    source.write_text("The talks went on.\x1b]0;owned\x07 Nothing was signed.\n", encoding="utf-8")
+    result = cli("coverage")
+    assert result.exit_code == 3 and result.stdout == ""
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "sources[1].file" in result.stderr
