@@ -235,8 +235,9 @@ def test_the_segments_partition_the_real_reports(path: Path) -> None:
         "!" * 200_000 + " A.",  # a run of stops
         "a" + " )" * 100_000 + "\n\nb",  # closers and spaces at a paragraph's end
         "One. " * 40_000,
+        "Agreed:\n" + "- 1. item\n" * 40_000,
     ],
-    ids=["run-on", "abbreviations", "stops", "closers", "sentences"],
+    ids=["run-on", "abbreviations", "stops", "closers", "sentences", "list"],
 )
 def test_splitting_takes_time_in_proportion_to_the_text(text: str) -> None:
     """Each of these took minutes while a step rescanned what came before; now well under a second each."""
@@ -245,3 +246,28 @@ def test_splitting_takes_time_in_proportion_to_the_text(text: str) -> None:
     started = time.monotonic()
     _check_partition(text)
     assert time.monotonic() - started < 10
+
+
+def test_each_item_of_a_list_is_a_sentence() -> None:
+    text = "The sides agreed on:\n- trade\n• energy and\n  mining\n1. tourism\n2) sports\n\nThe talks ended."
+    assert sentences(text) == [
+        "The sides agreed on:",
+        "- trade",
+        "• energy and\n  mining",
+        "1. tourism",
+        "2) sports",
+        "The talks ended.",  # the list's last item does not run on into the next paragraph
+    ]
+
+
+def test_a_numbered_list_in_a_paragraph_of_its_own() -> None:
+    assert sentences("They met.\n\n1. The first point. Agreed.\n2. The second.") == [
+        "They met.",
+        "1. The first point.",
+        "Agreed.",
+        "2. The second.",
+    ]
+
+
+def test_a_number_ending_a_sentence_still_ends_it() -> None:
+    assert sentences("The session was the 8th of 2025. It ended.") == ["The session was the 8th of 2025.", "It ended."]

@@ -6,16 +6,20 @@ carrying the whitespace after it.  The rules, kept simple (README, "Coverage"):
 1. Paragraphs are separated by a blank line; a single line break is a space.
 2. A text that begins with `date YYYY-MM-DD` (the date line the reports were saved with) has that as its
    *header*.
-3. The first paragraph is a *headline* when another paragraph follows and it does not end a sentence
-   (no `.`, `!` or `?` at its end, closing quotes and brackets aside) nor hold a post's credit (rule 5).
+3. The first paragraph is a *headline* when it is one line, another paragraph follows, and it does not
+   end a sentence (no `.`, `!` or `?` at its end, closing quotes and brackets aside) nor hold a post's
+   credit (rule 5).
 4. A paragraph that begins "Also Read", "Read also" or "Read more:" is a *link*.
 5. An embedded post's `pic.twitter.com/...` link, the emoji before it and its credit after it (`— Name
    (@handle) June 12, 2023`), to the end of the paragraph, is a *credit*.
 6. Inside a paragraph a sentence ends at `.`, `!` or `?` (and any closing quotes or brackets) followed by
    a space, unless the next word begins with a small letter, or the word ended is an abbreviation that
    comes before a name (Mr., Dr., H.E., Feb. ...), an initial (G.) or letters with full stops (U.S.).
+   Each line that begins with a bullet (`•`, `*`, `-`, `–`) or a number and `.` or `)` (a list's item)
+   begins a sentence, and that number's full stop ends none.
 7. Any other paragraph that does not end a sentence runs on into the next paragraph (a sentence the copy
-   broke in two: "between Heavy" / "Industries Taxila (HIT) ..."), unless the next is a link.
+   broke in two: "between Heavy" / "Industries Taxila (HIT) ..."), unless the next is a link or the
+   paragraph ends with an item of a list.
 8. A segment with no letter or digit is *blank*.
 
 Only *sentence* segments state something; the others are what a report is dressed in.  Standard library
@@ -25,6 +29,7 @@ only, off the query path.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import NamedTuple
 
 SENTENCE, HEADER, HEADLINE, LINK, CREDIT, BLANK = "sentence", "header", "headline", "link", "credit", "blank"
@@ -35,6 +40,9 @@ _NON_SPACE = re.compile(r"\S")
 _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 _LINK = re.compile(r"(?:also\s+read|read\s+also)\b|read\s+more\s*:", re.IGNORECASE)
 _CREDIT = re.compile(r"pic\.twitter\.com/", re.IGNORECASE)
+_ITEM_MARK = r"(?:[•*–-]|\d{1,3}[.)])[^\S\n]"  # a bullet, or a number and `.` or `)`, then a space
+_ITEM = re.compile(rf"\n[^\S\n]*({_ITEM_MARK})")  # a line of a paragraph that is an item of a list
+_ITEM_START = re.compile(rf"[^\S\n]*{_ITEM_MARK}")
 _CLOSERS = "”\"’'»)\\]"
 _END = re.compile(rf"(?<![.!?])[.!?]++[{_CLOSERS}]*+(?=\s)")  # possessive: a long run of stops is tried once
 _LETTERS_WITH_STOPS = re.compile(r"\.?(?:[^\W\d_]\.)*[^\W\d_]")  # G, U.S, H.E, .E (a truncated H.E.)
@@ -75,6 +83,7 @@ def split(text: str) -> list[Segment]:
             open_sentence = segments.pop()
             parts[0] = Segment(open_sentence.start, parts[0].end, SENTENCE)
         runs_on = parts[-1].kind == SENTENCE and not _ends_sentence(text, start, content_end)
+        runs_on = runs_on and not _ITEM_START.match(text, parts[-1].start)  # a list's last item ends there
         parts[-1] = parts[-1]._replace(end=end)  # the blank lines after a paragraph go with its last segment
         segments.extend(parts)
     if not segments:  # whitespace only
@@ -121,7 +130,8 @@ def _paragraph(text: str, start: int, end: int, *, first: bool, last: bool) -> l
     if _LINK.match(text, start, end):
         return [Segment(start, end, LINK)]
     stop = _credit_start(text, start, end)
-    if first and not last and stop == end and not _ends_sentence(text, start, end):
+    one_line = text.find("\n", start, end) == text.find("\r", start, end) == -1
+    if first and not last and one_line and stop == end and not _ends_sentence(text, start, end):
         return [Segment(start, end, HEADLINE)]
     parts = _sentences(text, start, stop) if stop > start else []
     if stop < end:
@@ -143,27 +153,38 @@ def _credit_start(text: str, start: int, end: int) -> int:
 
 
 def _sentences(text: str, start: int, end: int) -> list[Segment]:
-    """The sentences of `text[start:end]`, each with the spaces after it."""
-    parts: list[Segment] = []
-    begin = start
+    """The sentences of `text[start:end]`, each with the spaces after it: cut after each sentence's end and
+    before each item of a list."""
+    cuts = sorted({*_ends(text, start, end), *(m.start(1) for m in _ITEM.finditer(text, start, end))})
+    bounds = [start, *(c for c in cuts if start < c < end), end]
+    return [Segment(a, b, SENTENCE) for a, b in pairwise(bounds)]
+
+
+def _ends(text: str, start: int, end: int) -> list[int]:
+    """Where the sentences after the first begin: after each `.`, `!` or `?` that ends one (rule 6)."""
+    cuts = []
     for match in _END.finditer(text, start, end):
         following = _skip_space(text, match.end(), end)
-        if following >= end:
-            break
-        if text[following].islower() or _abbreviation(text, begin, match):
-            continue
-        parts.append(Segment(begin, following, SENTENCE))
-        begin = following
-    parts.append(Segment(begin, end, SENTENCE))
-    return parts
+        if following < end and not text[following].islower() and not _abbreviation(text, start, match):
+            cuts.append(following)
+    return cuts
 
 
-def _abbreviation(text: str, begin: int, match: re.Match[str]) -> bool:
-    """Whether the full stop of `match` closes an abbreviation rather than a sentence."""
+def _abbreviation(text: str, start: int, match: re.Match[str]) -> bool:
+    """Whether the full stop of `match` closes an abbreviation or a list's number rather than a sentence."""
     if match.group() != ".":
         return False
     at = match.start()
-    while at > begin and not text[at - 1].isspace():  # back to the start of the word (each word walked once)
+    while at > start and not text[at - 1].isspace():  # back to the start of the word (each word walked once)
         at -= 1
     token = text[at : match.start()].lstrip("(“\"‘'[")
+    if token.isdigit() and _at_line_start(text, start, at):
+        return True  # "1. " numbering an item
     return token.lower() in ABBREVIATIONS or bool(_LETTERS_WITH_STOPS.fullmatch(token))
+
+
+def _at_line_start(text: str, start: int, at: int) -> bool:
+    """Whether only spaces or tabs stand between `at` and the start of its line (or of the paragraph)."""
+    while at > start and text[at - 1] in " \t":
+        at -= 1
+    return at == start or text[at - 1] in "\r\n"
