@@ -174,4 +174,30 @@ CURATION = (
         ),
         (Arg("kind", "agreement, event, person or follow-up.", metavar="KIND", complete=NEW_KINDS),),
     ),
+    Cmd(
+        "coverage",
+        """List the sentences of each source that no record cites, and the share of them accounted for.
+
+    A sentence is cited when a quote from that source shares a letter or digit with it, marked when a
+    `not_recorded` quote of its source does (a reason says why it is left out); headlines, "Also Read"
+    links and a post's credit are not sentences. Exit 0, whatever the coverage.
+
+    \b
+    Examples:
+      bilat coverage
+      bilat coverage tdi-2023-06-13
+      bilat coverage --format json
+    """,
+        (
+            Opt(
+                "fmt",
+                ("--format", "-f"),
+                ONE,
+                "table, json or md [default: table on a terminal, plain lines when piped]",
+                metavar="FORMAT",
+                complete=("table", "json", "md"),
+            ),
+        ),
+        (Arg("source", "A source id [default: every source].", metavar="[SOURCE]", required=False),),
+    ),
 )

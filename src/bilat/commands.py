@@ -14,6 +14,7 @@ import sys
 
 from bilat.cli_spec import Values
 from bilat.command_kit import bounded, filters_of, of_total, plural, read_with
+from bilat.commands_coverage import coverage
 from bilat.commands_curate import new, sources
 from bilat.commands_data import db, export, serve, sql
 from bilat.commands_diff import diff
@@ -290,6 +291,11 @@ def validate(values: Values, run: Run) -> Render:
         if problems:
             total = len(problems) + problems.omitted
             raise _Failed(f"{total:,} problem{'s' * (total != 1)} in {data}", ExitCode.INVALID_DATA)
+        if problems.coverage and not run.quiet:
+            from bilat.coverage import totals
+
+            counts = totals(problems.coverage)
+            run.warn(f"note: coverage: {counts.words()}" + (": bilat coverage lists them" if counts.uncited else ""))
         if not run.quiet:
             run.warn(f"{data}: valid")
 
@@ -344,6 +350,7 @@ BODIES: dict[str, Body] = {
     "diff": diff,
     "sources": sources,
     "new": new,
+    "coverage": coverage,
 }
 """The body of each command of `bilat.cli_spec.COMMANDS`, by name (a test checks that every command has one)."""
 

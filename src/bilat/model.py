@@ -154,6 +154,13 @@ Sha256 = Annotated[
 ]
 
 
+class NotRecorded(Strict):
+    """A passage of the source deliberately not recorded (commentary, background...), and why (`bilat coverage`)."""
+
+    quote: Quote
+    reason: Text = Field(description="Why nothing is recorded from it, e.g. the outlet's own commentary.")
+
+
 class Source(Strict):
     """One report the data is drawn from."""
 
@@ -167,6 +174,10 @@ class Source(Strict):
     title: Text | None = Field(None, description="The headline, as the report gives it; cited with the source.")
     url: Url | None = Field(None, description="Where the report was published (http or https).")
     sha256: Sha256 | None = None
+    not_recorded: Annotated[list[NotRecorded], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list,
+        description="Sentences deliberately not recorded, each with its reason: they count as covered.",
+    )
 
 
 class Role(Strict):

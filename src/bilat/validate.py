@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bilat.coverage import SourceCoverage, dataset_coverage
 from bilat.layout import data_files, sources_folder
-from bilat.load import Document, Path_, display_name, format_path, read_documents
+from bilat.load import Document, Path_, display_name, read_documents
 from bilat.model import (
     SECTIONS,
-    TEXT_PATTERN,
     Agreement,
     Dataset,
     Discrepancy,
@@ -31,18 +31,14 @@ from bilat.model import (
     Person,
     Source,
     normalise,
-    text_problem,
 )
 from bilat.problems import Problem
 from bilat.quote_diff import line_breaks
+from bilat.schema_problems import schema_problems
 from bilat.source_checksum import changed_text
 from bilat.source_files import SourceFileError, read_source
 from bilat.validate_messages import (
-    choice_message,
-    empty_message,
-    pattern_message,
     quote_message,
-    shown,
     unknown_id_hint,
 )
 
@@ -75,6 +71,7 @@ class ProblemList(list[Problem]):
 
     omitted: int = 0
     warnings: list[Problem]
+    coverage: list[SourceCoverage] | None = None  # of a valid dataset's sources (bilat.coverage)
 
     def __init__(self, problems: Iterable[Problem] = (), warnings: list[Problem] | None = None) -> None:
         super().__init__(problems)
@@ -184,7 +181,7 @@ class Checker:
         try:
             return model.model_validate(value)
         except ValidationError as exc:
-            self.report(_schema_problems(exc, doc, prefix))
+            self.report(schema_problems(exc, doc, prefix))
             return None
 
     def _collect_ids(self, doc: Document) -> None:
@@ -212,6 +209,9 @@ class Checker:
                         self.report([doc.problem((section, i, "file"), why)])
                     elif changed := changed_text(sources_folder(self.data), record["file"], record.get("sha256")):
                         self.report([doc.problem((section, i, "sha256"), changed)])
+                for where, item in _values(record, ("not_recorded", "*"), (section, i)):  # quoted from this source
+                    if section == "sources" and isinstance(item, dict) and isinstance(item.get("quote"), str):
+                        self._quotes.append((rid, item["quote"], doc.problem((*where, "quote"), "")))
 
     def _ref(self, doc: Document, path: Path_, section: str, target: str | None) -> None:
         if target:  # an empty one is the schema's to report (left to fill)
@@ -334,87 +334,6 @@ def _short(text: str, limit: int = 200) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _schema_problems(exc: ValidationError, doc: Document, prefix: Path_ = ()) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False, include_input=False, include_context=True):
-        kind = error["type"]
-        path = _data_path(doc.data, (*prefix, *error["loc"]), kind)
-        if path in doc.flagged:
-            continue  # the loader has already said what is wrong with this value
-        if kind == "missing":
-            yield doc.problem(path, "required field is missing")
-            continue
-        if kind == "extra_forbidden":
-            line, column = doc.key_marks.get(path, doc.where(path))
-            yield Problem(doc.file, line, column, format_path(path), "unknown field")
-            continue
-        yield doc.problem(path, _message(error, doc, path))
-
-
-# What a field of each pydantic type error expects, in words, and how to write it.
-_EXPECTED = {
-    "string_type": ("text", "quote it"),
-    "int_type": ("a whole number", "write it in decimal digits"),
-    "list_type": ("a list", "write a list, [] for none, or leave the field out where it is optional"),
-    "bool_type": ("true or false", "write true or false"),
-    "model_type": ("a mapping of fields", "write the fields"),
-    "dict_type": ("a mapping of fields", "write the fields"),
-}
-
-
-def _message(error: Any, doc: Document, path: Path_) -> str:
-    """A pydantic error in the user's words, with a hint when YAML 1.1 typed an unquoted value."""
-    kind = error["type"]
-    message: str = error["msg"]
-    if path and _value_at(doc.data, path) in ("", []):  # left empty, as bilat new leaves what is to fill
-        ctx = error.get("ctx", {})
-        expected, owner = str(ctx.get("pattern", ctx.get("expected", ""))), _value_at(doc.data, path[:-1])
-        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
-        return empty_message(kind, field, expected, owner.get("source") if isinstance(owner, dict) else None)
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == TEXT_PATTERN:
-        value = _value_at(doc.data, path)
-        return text_problem(value) if isinstance(value, str) else message
-    if kind == "string_pattern_mismatch":  # never a regular expression: what the field expects, in words
-        value = _value_at(doc.data, path)
-        worded = pattern_message(str(error.get("ctx", {}).get("pattern")), value)
-        return worded or f"got {shown(value)}, which is not of the form this field takes (see `bilat schema`)"
-    if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
-        field = next((str(p) for p in reversed(path) if isinstance(p, str)), "values")
-        return choice_message(str(error["ctx"]["expected"]), _value_at(doc.data, path), field.replace("_", " "))
-    plain = doc.plain_scalars.get(path)
-    if plain and kind in _EXPECTED:
-        text, what = plain
-        expected, advice = _EXPECTED[kind]
-        reads = f"YAML 1.1 reads unquoted {text} as {what}" if text else "an empty value is null in YAML"
-        if kind == "string_type":
-            advice = f'quote it ("{text}")'
-        return f"expected {expected}, but {reads}: {advice}"
-    return message
-
-
-def _value_at(data: Any, path: Path_) -> Any:
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _data_path(data: Any, loc: tuple[Any, ...], kind: str) -> Path_:
-    """Pydantic's error location, less its type tags (str, function-after[...]), as a path into the data."""
-    path: list[str | int] = []
-    node = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and last and kind == "missing":
-            path.append(part)
-    return tuple(path)
-
-
 def iter_checked(data: Path, checker: Checker) -> Iterator[tuple[Document, Dataset]]:
     """Yield each valid document's records; problems accumulate in `checker`."""
     if not data.exists():
@@ -443,4 +362,5 @@ def check_dataset(data: Path) -> ProblemList:
     if not problems:  # the curator's rules read a valid dataset: with errors, fix those first
         folder = sources_folder(data)
         problems.warnings = curation_warnings(documents, lambda name: _source_text(folder, name)[0])
+        problems.coverage = dataset_coverage((ds for _doc, ds in documents), folder)
     return problems
