@@ -14,18 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REAL_DATA, shell
+from conftest import REAL_DATA, REPO, shell
 
-REPORT = """Pakistan, Belarus sign MoU on vocational training
-
-ISLAMABAD, May 20, 2025: Pakistan and Belarus on Tuesday signed a Memorandum of Understanding on cooperation \
-in vocational training, the Ministry of Federal Education said.
-
-The MoU was signed in Islamabad by the two sides\u2019 education ministers at a ceremony attended by senior \
-officials.
-
-Under the MoU, Belarusian institutes will train 500 Pakistani instructors over three years.
-"""
+REPORT = REPO / "tests" / "fixtures" / "reports" / "vocational-training.txt"  # written for the tests
 
 EVENT_ID = "pk-by-vocational-training-mou-signing"
 AGREEMENT_ID = "pk-by-vocational-training-mou"
@@ -66,7 +57,7 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_report_becomes_reviewed_data(repository: Path) -> None:
     data = repository / "data" / "agreements.yaml"
     before = data.read_text(encoding="utf-8")
-    (repository / "report.txt").write_text(REPORT, encoding="utf-8")
+    shutil.copy(REPORT, repository / "report.txt")
 
     # 1. The text goes in, normalised, under a free id; the id is all stdout says.
     source = _ok(
