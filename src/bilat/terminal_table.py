@@ -160,9 +160,7 @@ def _blocks(con: Any, records: Sequence[Mapping[str, Any]], columns: Sequence[Co
         if i:
             con.print()
         con.print(styled(record, key, columns, " ", bold=True), no_wrap=True, overflow="ignore", crop=False)
-        meta = Text(" · ", style="dim").join(
-            styled(record, c, columns, " ") for c in short if flat(record.get(c.field))
-        )
+        meta = Text(" · ", style="dim").join(_labelled(record, c, columns) for c in short if flat(record.get(c.field)))
         lines = [meta] if meta.plain else []
         for c in texts:
             if flat(record.get(c.field)):
@@ -172,6 +170,17 @@ def _blocks(con: Any, records: Sequence[Mapping[str, Any]], columns: Sequence[Co
                 lines.append(text)
         for line in lines:
             con.print(Padding(line, (0, 0, 0, INDENT), expand=False))
+
+
+def _labelled(record: Mapping[str, Any], column: Column, columns: Sequence[Column]) -> Any:
+    """A short field of a block; a count or a share says what it counts (`cited 13`), a word speaks for itself."""
+    from rich.text import Text
+
+    text = styled(record, column, columns, " ")
+    value = record.get(column.field)
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or str(value).endswith("%"):
+        return Text(f"{column.header} ", style="dim") + text
+    return text
 
 
 def styled(
