@@ -74,6 +74,17 @@ TABLE_FORMAT = Opt(
 )
 
 
+NOTE_FORMAT = Opt(
+    "fmt",
+    ("--format", "-f"),
+    ONE,
+    "table (Rich), md or json [default: table on a terminal, md when piped]",
+    metavar="FORMAT",
+    complete=("table", "md", "json"),
+)
+"""The format of a note (a brief, a diff): Rich on a terminal, Markdown when piped, JSON for tools."""
+
+
 NO_PAGER = Opt(
     "no_pager", ("--no-pager",), FLAG, "Never page long output on a terminal (PAGER, else less).", default=False
 )

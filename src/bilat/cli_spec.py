@@ -18,6 +18,7 @@ from bilat.cli_parts import (  # the words of the declarations, re-exported for 
     INT,
     MANY,
     NO_PAGER,
+    NOTE_FORMAT,
     ONE,
     TABLE_FORMAT,
     TABULAR_FORMATS,
@@ -231,13 +232,7 @@ COMMANDS = (
             ),
             *CLOCKS,
             NO_PAGER,
-            Opt(
-                "fmt",
-                ("--format", "-f"),
-                ONE,
-                "table (Rich), md or json [default: table on a terminal, md when piped]",
-                metavar="FORMAT",
-            ),
+            NOTE_FORMAT,
             Opt(
                 "output",
                 ("--output", "-o"),

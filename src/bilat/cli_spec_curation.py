@@ -5,7 +5,7 @@ They may import what they need when they run (they are off the query path); decl
 
 from __future__ import annotations
 
-from bilat.cli_parts import FLAG, NO_PAGER, ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
+from bilat.cli_parts import FLAG, NO_PAGER, NOTE_FORMAT, ONE, TABLE_FORMAT, Arg, Cmd, Opt, limit_opt
 
 NEW_KINDS = ("agreement", "event", "person", "follow-up")  # bilat.skeletons.KINDS, without importing it
 SOURCE_KIND_CHOICES = ("news-report", "press-release", "social-media-post")  # bilat.vocab.SOURCE_KINDS
@@ -56,14 +56,7 @@ CURATION = (
       bilat diff old.yaml new.yaml --format json | jq '.counts'
     """,
         (
-            Opt(
-                "fmt",
-                ("--format", "-f"),
-                ONE,
-                "table (Rich), md or json [default: table on a terminal, md when piped]",
-                metavar="FORMAT",
-                complete=("table", "md", "json"),
-            ),
+            NOTE_FORMAT,
             Opt("exit_code", ("--exit-code",), FLAG, "Exit 1 when there are changes (as git diff).", default=False),
             NO_PAGER,
         ),

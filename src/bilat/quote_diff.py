@@ -89,7 +89,7 @@ def nearest_difference(quote: str, text: str, breaks: list[int] | None = None) -
         return FAR
     if not differences:
         return ""
-    tag, i1, i2, j1, j2 = _whole_words(differences[0], window, quote)
+    tag, i1, i2, j1, j2 = whole_words(differences[0], window, quote)
     where = lo + i1
     line = bisect_right(breaks or [], where) + 1
     more = len(differences) - 1
@@ -164,7 +164,7 @@ def _edges(ops: Sequence[Op], window: str, quote: str) -> list[Op]:
     return ops
 
 
-def _whole_words(op: Op, window: str, quote: str) -> Op:
+def whole_words(op: Op, window: str, quote: str) -> Op:
     """A difference inside a word widened to the whole word on both sides (enhance/improve, not enhanc/improv)."""
     tag, i1, i2, j1, j2 = op
     first, last = (window[i1:i2] or quote[j1:j2])[:1], (window[i1:i2] or quote[j1:j2])[-1:]

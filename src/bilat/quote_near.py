@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import Match, SequenceMatcher
 
-from bilat.quote_diff import chars
+from bilat.quote_diff import chars, whole_words
 
 NEAR_SCORE = 75.0  # rapidfuzz's partial ratio (0-100) a stretch needs to be looked at
 KEPT_SCORE = 70.0  # the ratio of the fitted passage to the phrase for it to be shown as a near miss
@@ -186,25 +186,12 @@ def differences(passage: str, phrase: str) -> tuple[Difference, ...]:
     """Every difference of `phrase` from `passage`, in the phrase's order; a reworded word is named whole."""
     ops = [op for op in _opcodes(passage, phrase) if op[0] != "equal"]
     merged: list[Op] = []
-    for op in (_whole_words(op, passage, phrase) for op in ops):
+    for op in (whole_words(op, passage, phrase) for op in ops):
         if merged and (op[1] <= merged[-1][2] or op[3] <= merged[-1][4]):
             last = merged.pop()
             op = ("replace", min(last[1], op[1]), max(last[2], op[2]), min(last[3], op[3]), max(last[4], op[4]))
         merged.append(op)
     return tuple(_said(passage[i1:i2], phrase[j1:j2], j1) for _tag, i1, i2, j1, j2 in merged)
-
-
-def _whole_words(op: Op, passage: str, phrase: str) -> Op:
-    """A difference inside a word widened to the whole word on both sides (enhance/improve, not enhanc/improv)."""
-    tag, i1, i2, j1, j2 = op
-    first, last = (passage[i1:i2] or phrase[j1:j2])[:1], (passage[i1:i2] or phrase[j1:j2])[-1:]
-    if first.isalnum():
-        while i1 > 0 and j1 > 0 and passage[i1 - 1].isalnum() and passage[i1 - 1] == phrase[j1 - 1]:
-            i1, j1 = i1 - 1, j1 - 1
-    if last.isalnum():
-        while i2 < len(passage) and j2 < len(phrase) and passage[i2].isalnum() and passage[i2] == phrase[j2]:
-            i2, j2 = i2 + 1, j2 + 1
-    return tag, i1, i2, j1, j2
 
 
 def _said(source: str, typed: str, j1: int) -> Difference:
