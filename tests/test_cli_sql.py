@@ -90,3 +90,22 @@ def test_piped_like_a_shell_user(real_readonly: Path) -> None:
         else None
     )
     assert path is None or path.stdout.strip() == "5"
+
+
+def test_ctrl_c_stops_a_runaway_query_with_exit_130(real_readonly: Path) -> None:
+    """SQLite runs a query without returning to Python: a progress handler lets Ctrl-C through."""
+    import signal
+    import subprocess
+    import time
+
+    from conftest import bilat_script
+
+    runaway = "with recursive c(x) as (values(1) union all select x + 1 from c) select count(*) from c"
+    process = subprocess.Popen([bilat_script(), "sql", runaway], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)  # started and counting (the database is already built)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 130

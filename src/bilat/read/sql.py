@@ -39,6 +39,9 @@ def run_query(
         raise UsageError("sql: only a query can run (SELECT, WITH, VALUES or EXPLAIN); the database is read-only")
     conn.execute("pragma query_only = on")
     conn.set_authorizer(_authorize)
+    # SQLite runs a query without returning to Python, so Ctrl-C would wait for it to end (never, for a
+    # runaway recursive query): a progress handler lets Python see the signal; SQLite then stops, "interrupted".
+    conn.set_progress_handler(lambda: 0, 10_000)
     try:
         cursor = conn.execute(statement)
         columns = [d[0] for d in cursor.description or []]
@@ -47,11 +50,14 @@ def run_query(
         raise UsageError(f"sql: {exc}") from None
     except sqlite3.DatabaseError as exc:
         message = str(exc)
+        if message == "interrupted":
+            raise KeyboardInterrupt from None  # exit 130, quietly, like any command stopped by Ctrl-C
         if "not authorized" in message or "prohibited" in message:
             message += " (bilat sql only reads the compiled tables)"
         raise UsageError(f"sql: {message}") from None
     finally:
         conn.set_authorizer(None)
+        conn.set_progress_handler(None, 0)
     unique = _unique(columns)
     return unique, [dict(zip(unique, tuple(row), strict=True)) for row in rows]
 
