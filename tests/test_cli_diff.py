@@ -345,3 +345,31 @@ def test_a_revision_is_never_read_as_an_option(repo: Path, tmp_path: Path) -> No
     found = locate(repo / "data" / "agreements.yaml", what="x")
     with pytest.raises(UsageError, match="neither a file or folder nor a revision"):
         extract(found, "--output=/tmp/x", tmp_path / "copy")
+
+
+def test_a_saved_copy_of_the_file_without_its_sources_is_compared(real: Path, tmp_path: Path) -> None:
+    """A copy kept aside (`cp agreements.yaml old.yaml`) has no sources folder: its records are still compared."""
+    saved = tmp_path / "aside" / "old.yaml"
+    saved.parent.mkdir()
+    shutil.copy(real, saved)
+    edit(real, "title: MoU on labor partnership", "title: MoU on labour partnership")
+    result = diff_json(str(saved), str(real))
+    (changed,) = result["sections"]["agreements"]["changed"]  # type: ignore[index]
+    assert changed["id"] == "pk-be-labour-mou"
+
+
+def test_a_source_text_edited_since_registered_is_shown_not_refused(real: Path) -> None:
+    """A stale checksum is validate's to report; the diff shows what the edit did to the text."""
+    from bilat.load import read_plain
+
+    (data,) = read_plain(real)
+    source = next(s for s in data["sources"] if s.get("sha256"))
+    text = real.parent / "sources" / source["file"]
+    before = text.read_text(encoding="utf-8")
+    saved = real.parent.parent / "before"
+    shutil.copytree(real.parent, saved)
+    text.write_text(before.replace("Pakistan", "Pakistan (sic)", 1), encoding="utf-8")
+    result = diff_json(str(saved / "agreements.yaml"), str(real))
+    (changed,) = result["sections"]["sources"]["changed"]  # type: ignore[index]
+    assert changed["id"] == source["id"] and changed["changes"][0]["field"] == "text"
+    assert cli("validate").exit_code == 3  # and validate says the text changed since it was registered
