@@ -493,3 +493,11 @@ def test_a_fifo_as_the_data_does_not_hang(tmp_path: Path) -> None:
     env = {**os.environ, "BILAT_DATA": str(fifo)}
     proc = subprocess.run([bilat_script(), "list"], capture_output=True, text=True, env=env, timeout=30)
     assert proc.returncode == USAGE and "not a regular file or a folder" in proc.stderr
+
+
+def test_a_db_in_a_folder_that_does_not_exist_is_refused_and_no_folder_is_made(mini: Path, tmp_path: Path) -> None:
+    from conftest import cli
+
+    result = cli("--db", str(tmp_path / "typo" / "x.sqlite"), "list")
+    assert result.exit_code == 2 and "does not exist" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "typo").exists()

@@ -324,6 +324,8 @@ def _locked_build(store: Store, warn: Warn, *, quiet: bool, reason: str) -> Buil
     from bilat import failed_build
 
     check_replaceable(store.db, in_own_folder=not store.db_chosen)
+    if store.db_chosen and not os.path.lexists(store.db.parent):  # a typo in --db must not make folders
+        raise UsageError(f"--db {store.db}: the folder {store.db.parent} does not exist (create it, or choose another)")
     store.db.parent.mkdir(parents=True, exist_ok=True)
     fp = fingerprint(store.data)
     if reason == "stale" and (known := failed_build.read(store.db, fp)):
