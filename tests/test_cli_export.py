@@ -125,6 +125,8 @@ def test_what_is_not_bilats_is_refused_and_untouched(real_readonly: Path, tmp_pa
     assert result.stderr.count("\n") == 1 and str(target) in result.stderr
     assert _tree(tmp_path) == before
     assert os.path.lexists(target)
+    if kind == "extra file":
+        assert "holds my-analysis.R, not part of the package" in result.stderr
 
 
 def test_an_empty_folder_is_filled_and_a_missing_parent_is_refused(real_readonly: Path, tmp_path: Path) -> None:

@@ -80,24 +80,31 @@ def _check_target(target: Path) -> None:
     if not stat.S_ISDIR(mode):
         raise UsageError(f"export: {target} exists and is not a folder; choose a new folder")
     names = {entry.name for entry in os.scandir(target)}
-    if names and not _is_our_package(target, names):
+    if not names:
+        return
+    listed = _package_files(target)
+    if listed is None:
         raise UsageError(
             f"export: {target} is not empty and holds no package bilat exported; choose a new or empty folder"
         )
+    strays = sorted(name for name in names if name not in listed or not stat.S_ISREG((target / name).lstat().st_mode))
+    if strays:
+        shown = ", ".join(strays[:3]) + (f" and {len(strays) - 3} more" if len(strays) > 3 else "")
+        raise UsageError(
+            f"export: {target} holds {shown}, not part of the package bilat exported there; "
+            "move it out, or choose another folder"
+        )
 
 
-def _is_our_package(folder: Path, names: set[str]) -> bool:
-    """A folder bilat exported: its datapackage.json has bilat's mark and it holds only the files the package
-    names (its resources, its database), each a plain file."""
+def _package_files(folder: Path) -> set[str] | None:
+    """The files of the package bilat exported in `folder` (its resources, its database, datapackage.json), or
+    None when its datapackage.json is missing, unreadable or not bilat's (it carries bilat's mark)."""
     try:
         package = json.loads((folder / "datapackage.json").read_text("utf-8"))
         listed = {resource["path"] for resource in package["resources"]}
-        written = _OURS | listed
     except (OSError, ValueError, TypeError, KeyError):
-        return False
-    if MARKER not in package:
-        return False
-    return names <= written and all(stat.S_ISREG((folder / name).lstat().st_mode) for name in names)
+        return None
+    return _OURS | listed if MARKER in package else None
 
 
 def _swap_in(work: Path, target: Path) -> None:
