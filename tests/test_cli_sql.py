@@ -109,3 +109,19 @@ def test_ctrl_c_stops_a_runaway_query_with_exit_130(real_readonly: Path) -> None
     finally:
         process.kill()
     assert process.returncode == 130
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        ("selct * from agreements", "'selct' does not begin a query (did you mean 'select'?)"),
+        ("select * from agreemnts", "no such table: agreemnts (did you mean 'agreements'?)"),
+        ("select titel from agreements", "no such column: titel (did you mean 'title'?)"),
+        ("", "the statement is empty"),
+    ],
+)
+def test_a_mistyped_statement_is_one_line_naming_the_nearest_word(
+    real_readonly: Path, statement: str, said: str
+) -> None:
+    result = cli("sql", statement)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and said in result.stderr

@@ -63,7 +63,8 @@ def _add(values: Values, run: Run) -> Render:
     missing = [option for option, there in given.items() if not there]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        raise UsageError(f"sources add: {' and '.join(missing)} {verb} required (--outlet '' for a report naming none)")
+        hint = " (--outlet '' for a report naming none)" if "--outlet" in missing else " (YYYY-MM-DD)"
+        raise UsageError(f"sources add: {' and '.join(missing)} {verb} required{hint}")
     added = add_source(_dataset(run), Path(file), {name: values.text(name) for name in ADD_OPTIONS})
 
     def render() -> None:
@@ -71,7 +72,8 @@ def _add(values: Values, run: Run) -> Render:
         if not run.quiet:
             run.warn(
                 f"{added.data_file}:{added.line}: added source {added.id}, its text in sources/{added.file.name} "
-                f"({added.characters:,} characters); quote it with bilat new ... --source {added.id}"
+                f"({added.characters:,} characters); find quotes with bilat quote TEXT --source {added.id}, "
+                f"start records with bilat new KIND --source {added.id}"
             )
 
     return render

@@ -43,7 +43,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.listen(128)
     except OSError as exc:
         sock.close()
-        raise UsageError(f"serve: cannot listen on {host}:{port}: {exc.strerror} (choose another --port)") from None
+        raise UsageError(
+            f"serve: cannot listen on {host}:{port}: {exc.strerror} (choose another --host or --port)"
+        ) from None
     return sock
 
 

@@ -36,7 +36,9 @@ def run_query(
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The columns and rows of `statement`; a UsageError (exit 2) naming the problem for anything else."""
     if not _QUERY.match(statement):
-        raise UsageError("sql: only a query can run (SELECT, WITH, VALUES or EXPLAIN); the database is read-only")
+        raise UsageError(
+            f"sql: {_not_a_query(statement)}only a query runs (SELECT, WITH, VALUES or EXPLAIN): it is read-only"
+        )
     conn.execute("pragma query_only = on")
     conn.set_authorizer(_authorize)
     # SQLite runs a query without returning to Python, so Ctrl-C would wait for it to end (never, for a
@@ -52,6 +54,8 @@ def run_query(
         message = str(exc)
         if message == "interrupted":
             raise KeyboardInterrupt from None  # exit 130, quietly, like any command stopped by Ctrl-C
+        if message.startswith(("no such table: ", "no such column: ")):
+            message += _nearest_name(conn, message.split(": ", 1)[1])
         if "not authorized" in message or "prohibited" in message:
             message += " (bilat sql only reads the compiled tables)"
         raise UsageError(f"sql: {message}") from None
@@ -60,6 +64,26 @@ def run_query(
         conn.set_progress_handler(None, 0)
     unique = _unique(columns)
     return unique, [dict(zip(unique, tuple(row), strict=True)) for row in rows]
+
+
+def _not_a_query(statement: str) -> str:
+    """What the statement begins with, and the query word it was perhaps meant to be (`selct`)."""
+    from bilat.suggest import did_you_mean
+
+    first = statement.split(None, 1)[0] if statement.split() else ""
+    if not first:
+        return "the statement is empty; "
+    return f"{first!r} does not begin a query{did_you_mean(first.lower(), ('select', 'with', 'values', 'explain'))}; "
+
+
+def _nearest_name(conn: sqlite3.Connection, name: str) -> str:
+    """` (did you mean 'agreements'?)` for a table, view or column name one typo away; "" when none is."""
+    from bilat.suggest import did_you_mean
+
+    conn.set_authorizer(None)  # bilat's own look at the names, after the user's statement has failed
+    tables = [row[0] for row in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
+    columns = {row[0] for table in tables for row in conn.execute("select name from pragma_table_info(?)", (table,))}
+    return did_you_mean(name.split(".")[-1], [*tables, *columns])
 
 
 def _unique(columns: list[str]) -> list[str]:
