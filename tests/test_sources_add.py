@@ -42,7 +42,7 @@ def test_markdown_is_stored_as_the_words_a_reader_sees() -> None:
     assert stored_text(md.encode(), ".md") == (
         "Pakistan, Belarus sign 150,000 workers deal\n\nSub\n\n"
         "The PM said the skilled workforce would be well_trained and *certified*.\n- one\n- two\n\n\n"
-        "code **kept**\nphoto See https://example.com, code, b, em.\n"
+        "code **kept**\nSee https://example.com, code, b, em.\n"
     )
 
 
@@ -284,3 +284,15 @@ def test_the_installed_bilat_adds_a_source_from_stdin_piped(real: Path, tmp_path
         f"printf 'A report read from a pipe.\\n' | bilat --data {real} sources add - --outlet x --published 2025"
     )
     assert again.returncode == 2 and "already in the dataset as source 'the-nation-2025-05-01'" in again.stderr
+
+
+def test_html_is_told_by_what_the_file_holds_and_markdown_reads_as_a_reader_sees_it() -> None:
+    from bilat.source_text import SourceTextError, stored_text
+
+    for raw in (b"<html><body><p>Pakistan and Belarus met in Minsk.</p></body></html>", b"One.</p>\n<p>Two.</p>\n"):
+        with pytest.raises(SourceTextError, match="holds HTML"):
+            stored_text(raw, ".txt")
+    with pytest.raises(SourceTextError, match="holds HTML"):
+        stored_text(b"<!DOCTYPE html>\n<p>x</p>\n", ".md")
+    markdown = b"Second &amp; last item<br>agreed to ~~maybe~~ expand trade ![photo](p.png) <span>too</span>\n"
+    assert stored_text(markdown, ".md") == "Second & last item\nagreed to maybe expand trade too\n"

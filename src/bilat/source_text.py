@@ -5,16 +5,18 @@ Quotes are checked against the stored text, so it must be the words a reader rea
 - plain text (`.txt`, or any other name) is kept as it is, less a byte-order mark, with `\\r\\n` and `\\r`
   made `\\n`, trailing blank lines made one final newline;
 - Markdown (`.md`, `.markdown`) is stored as its plain text: heading marks, emphasis, inline code marks,
-  link targets, images' addresses, blockquote marks, fences and escapes dropped (`**150,000** [workers](u)`
+  link targets, images, strike-through marks, inline HTML tags, blockquote marks, fences and escapes dropped,
+  entities read (`&amp;` is `&`) (`**150,000** [workers](u)`
   reads `150,000 workers`), so a quote copied from the rendered page is found;
 - a file that is not UTF-8 text, holds a control character (bilat.vocab.FORBIDDEN), is empty, or is
-  HTML, PDF or a word processor's is refused with what to do (SourceTextError).
+  HTML (by its name or what it holds), PDF or a word processor's is refused with what to do (SourceTextError).
 
 Standard library only.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from bilat.source_files import MAX_SOURCE_BYTES
@@ -31,6 +33,11 @@ _CONVERT_FIRST = {
     ".odt": "an OpenDocument text",
     ".rtf": "RTF",
 }
+
+
+# HTML told by what is in the file, whatever its name: a page anywhere; in plain text, a paragraph or break tag too.
+_HTML_PAGE = re.compile(r"(?i)<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]")
+_HTML = re.compile(_HTML_PAGE.pattern + r"|(?i:</p>|</div>|<br\s*/?>|<p[\s>]|<div[\s>])")
 
 
 class SourceTextError(Exception):
@@ -59,6 +66,13 @@ def stored_text(raw: bytes, suffix: str) -> str:
             "first, e.g. iconv -f WINDOWS-1252 -t UTF-8"
         ) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    markup = (_HTML_PAGE if suffix in MARKDOWN_SUFFIXES else _HTML).search(text)
+    if markup:
+        line = text.count("\n", 0, markup.start()) + 1
+        raise SourceTextError(
+            f"holds HTML ({markup.group().strip()!r} at line {line}): save the text a reader sees as plain text "
+            "or Markdown first (e.g. pandoc -t plain), then add that"
+        )
     if suffix in MARKDOWN_SUFFIXES:
         text = markdown_text(text)
     bad = FORBIDDEN.search(text)
@@ -81,7 +95,7 @@ _QUOTE_MARK = re.compile(r" {0,3}>[ \t]?")
 _BULLET = re.compile(r"^( {0,3})[*+][ \t]+")
 _REFERENCE = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*\S+.*$")
 _INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # an image: its description
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)[ \t]*"), ""),  # an image: not the report's words
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # a link: its words
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # a reference link
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # an autolink
@@ -89,6 +103,9 @@ _INLINE = [
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"), r"\1"),  # emphasis with *
     (re.compile(r"(?<![_\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![_\w])"), r"\1"),  # emphasis with _
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # struck through: the words are still there to read
+    (re.compile(r"(?i)<br\s*/?>"), "\n"),  # inline HTML: a line break
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # other inline tags: their words only
 ]
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")  # a backslash escape: the character, never markup
 _HELD = 0xE000  # escaped characters are held in the private use area while the markup is read
@@ -119,5 +136,6 @@ def markdown_text(text: str) -> str:
         line = _ESCAPED.sub(lambda m: chr(_HELD + ord(m.group(1))), line)
         for pattern, replacement in _INLINE:
             line = pattern.sub(replacement, line)
+        line = html.unescape(line)  # &amp; reads &, &nbsp; a space
         out.append(re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group()) - _HELD), line))
     return "\n".join(out)
