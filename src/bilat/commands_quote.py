@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from bilat.quote_finder import Findings, Found
+    from bilat.quote_near import Difference
     from bilat.quote_sources import SourceText
 
     Render = Callable[[], None]
@@ -41,7 +42,7 @@ def quote(values: Values, run: Run) -> Render:
     texts = _sources(values, run)
     findings = find(typed, texts, bounded(values.number("limit")))
     machine = out_format in ("json", "jsonl")
-    records = [_record(f, machine) for f in (*findings.exact, *findings.near)]
+    records = [_record(f, machine, short=out_format == "table") for f in (*findings.exact, *findings.near)]
     if out_format == "table":  # one difference a line in a cell (plain lines, CSV and Markdown join them with `;`)
         records = [{**r, "differences": "\n".join(r["differences"])} for r in records]
     columns = [
@@ -93,7 +94,22 @@ def _sources(values: Values, run: Run) -> list[SourceText]:
     return texts
 
 
-def _record(found: Found, machine: bool) -> dict[str, Any]:
+def _briefly(d: Difference) -> str:
+    """A difference in a table's few columns: `’ U+2019 for ' U+0027, at 8` (the words are in plain lines)."""
+
+    def shown(text: str) -> str:
+        if len(text) == 1 and not text.isalnum():
+            return f"{text} U+{ord(text):04X}" if not text.isspace() else f"a space U+{ord(text):04X}"
+        return repr(text)
+
+    if d.source and d.typed:
+        return f"{shown(d.source)} for {shown(d.typed)}, at {d.at}"
+    if d.typed:
+        return f"{shown(d.typed)} not in the source, at {d.at}"
+    return f"{shown(d.source)} left out, at {d.at}"
+
+
+def _record(found: Found, machine: bool, *, short: bool = False) -> dict[str, Any]:
     """One finding as a record: JSON keeps each difference whole, the other formats say it in words.
 
     The passage is marked in the sentence for people (bold in a table, `**` in plain lines); JSON has the
@@ -102,7 +118,9 @@ def _record(found: Found, machine: bool) -> dict[str, Any]:
     from bilat.cells import unmark
 
     differences: list[Any] = [
-        {"at": d.at, "source": d.source, "typed": d.typed, "says": d.says} if machine else d.says
+        {"at": d.at, "source": d.source, "typed": d.typed, "says": d.says}
+        if machine
+        else (_briefly(d) if short else d.says)
         for d in found.differences
     ]
     if not machine and len(differences) > _DIFFERENCES_SHOWN:  # a long text far from its passage: JSON has all
