@@ -106,7 +106,7 @@ def test_a_table_on_request(real_readonly: Path) -> None:
     assert "0 exact matches, 2 near misses" in result.stdout
     assert CURLY in result.stdout and "U+2019" in result.stdout and "**" not in result.stdout
     assert "\x1b" not in result.stdout
-    assert "’ U+2019 for ' U+0027, at 8" in result.stdout  # a table says a difference in a few columns
+    assert "’ U+2019 for '" in result.stdout and "(a curly" not in result.stdout  # a difference in a few columns
 
 
 def test_the_text_typed_cannot_drive_the_terminal(real_readonly: Path) -> None:
