@@ -204,3 +204,11 @@ def test_the_datas_own_text_never_drives_the_terminal(real: Path) -> None:
     assert 'as_of: "YYYY-MM-DD"' in result.stdout
     bad = cli("new", "person", "--source", "x\n- evil: 1")
     assert bad.exit_code == 2 and "is not an id" in bad.stderr
+
+
+def test_writing_a_second_skeleton_from_a_source_notes_the_first_still_unfilled(real: Path) -> None:
+    first = cli("new", "event", "--source", "tdi-2023-06-13", "--write")
+    assert first.exit_code == 0 and "note:" not in first.stderr
+    second = cli("new", "event", "--source", "tdi-2023-06-13", "--write")
+    assert second.exit_code == 0 and second.stdout.strip() == "event-from-tdi-2023-06-13-2"
+    assert "note: event-from-tdi-2023-06-13 is there from an earlier bilat new" in second.stderr

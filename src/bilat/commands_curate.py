@@ -136,5 +136,10 @@ def new(values: Values, run: Run) -> Render:
                 f"{written.data_file}:{written.line}: added {written.kind} {written.id}: fill in its empty values "
                 "(bilat validate lists them)"
             )
+            if written.unfilled:
+                run.warn(
+                    f"note: {written.unfilled} is there from an earlier bilat new: fill it in, or delete it if "
+                    "this one replaces it"
+                )
 
     return render

@@ -28,6 +28,7 @@ class NewRecord:
     block: str
     data_file: Path
     line: int
+    unfilled: str | None = None  # an earlier skeleton of this kind from this source, still under its first id
 
 
 def new_record(data: Path, kind: str, source: str | None, *, write: bool) -> NewRecord:
@@ -58,4 +59,6 @@ def new_record(data: Path, kind: str, source: str | None, *, write: bool) -> New
     if not write:
         return NewRecord(kind, record_id, inserted.block, target, 0)
     replace_data_file(target, data, old, inserted.text)
-    return NewRecord(kind, record_id, inserted.block, target, inserted.line)
+    first = f"{kind}-from-{source}"  # the id skeleton() gives first: still there, it was perhaps never filled in
+    earlier = first if first in have.ids and record_id != first else None
+    return NewRecord(kind, record_id, inserted.block, target, inserted.line, earlier)
