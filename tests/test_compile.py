@@ -101,6 +101,7 @@ def test_invalid_data_message_counts_the_other_problems(mini: Path) -> None:
 def test_data_and_db_options(mini: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("BILAT_DATA")
     db = tmp_path / "elsewhere" / "x.sqlite"
+    db.parent.mkdir()  # a chosen --db's folder must exist (a typo must not make folders: test_file_safety)
     result = cli("--data", str(mini), "--db", str(db), "list", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert db.exists()
