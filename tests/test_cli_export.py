@@ -144,3 +144,27 @@ def test_the_installed_bilat_exports_through_a_pipe(real_readonly: Path, tmp_pat
     assert done.stdout == f"{tmp_path / 'out'}\n"
     with (tmp_path / "out" / "agreements.csv").open(encoding="utf-8", newline="") as f:
         assert len(list(csv.DictReader(f))) == len(json.loads(cli("list", "--format", "json").stdout))
+
+
+def test_the_current_folder_or_one_that_holds_it_is_refused(
+    real_readonly: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Swapping a package in would move the folder the shell stands in; `.` even when empty is refused."""
+    here = tmp_path / "empty"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    before = _tree(tmp_path)
+    for folder in (".", "..", str(here)):
+        result = cli("export", folder)
+        assert result.exit_code == 2 and "is the current folder or holds it" in result.stderr
+    assert _tree(tmp_path) == before and [p.name for p in tmp_path.iterdir()] == ["empty"]
+    assert not any(here.iterdir())
+
+
+def test_a_relative_folder_with_a_trailing_slash_is_the_folder(
+    real_readonly: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("export", "out/").exit_code == 0 and (tmp_path / "out" / "datapackage.json").is_file()
+    assert cli("export", "./out/.").exit_code == 0  # the same package, replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -27,6 +27,7 @@ _OURS = {"datapackage.json", DATABASE_FILE}
 
 def export(conn: sqlite3.Connection, target: Path) -> dict[str, int]:
     """Write the package of the database open on `conn` to `target`; the rows written, by table."""
+    target = Path(os.path.abspath(target))  # `out/`, `./out`, `a/../out`: the folder they name, links not followed
     _check_target(target)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.bilat-export-", dir=target.parent))
     try:
@@ -71,6 +72,12 @@ def _check_target(target: Path) -> None:
     """Refuse a DIR that is not new, empty, or a package of bilat's own (one line, exit 2)."""
     if not target.parent.is_dir():
         raise UsageError(f"export: {target.parent} is not a folder (create it first)")
+    here = Path.cwd()
+    if target == here or target in here.parents:
+        raise UsageError(
+            f"export: {target} is the current folder or holds it; name a folder to put the package in "
+            "(bilat export bilat-data)"
+        )
     try:
         mode = target.lstat().st_mode
     except FileNotFoundError:
@@ -117,7 +124,11 @@ def _swap_in(work: Path, target: Path) -> None:
         os.rename(work, target)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.bilat-old-", dir=target.parent))
-    os.rename(target, old / "package")
+    try:
+        os.rename(target, old / "package")
+    except BaseException:
+        os.rmdir(old)
+        raise
     try:
         os.rename(work, target)
     except BaseException:
