@@ -48,6 +48,8 @@ def test_the_package_is_valid_frictionless_and_its_csvs_are_the_database(real_re
         copy.execute("select count(*) from agreements").fetchone()
         == conn.execute("select count(*) from agreements").fetchone()
     )
+    tables = {row[0] for row in copy.execute("select name from sqlite_master where type = 'table'")}
+    assert not tables & {"_meta", "_data_files", "_source_files"}  # no path of this machine is published
     assert (target / "agreements.csv").stat().st_mode & 0o777 == 0o644  # umask 022 in the test run, as usual
 
 
@@ -168,3 +170,19 @@ def test_a_relative_folder_with_a_trailing_slash_is_the_folder(
     assert cli("export", "out/").exit_code == 0 and (tmp_path / "out" / "datapackage.json").is_file()
     assert cli("export", "./out/.").exit_code == 0  # the same package, replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_invalid_data_is_not_exported_as_if_it_were_the_data(real: Path, tmp_path: Path) -> None:
+    assert cli("build").exit_code == 0
+    real.write_text(real.read_text() + "\nnot_a_section: 1\n")
+    result = cli("export", str(tmp_path / "package"))
+    assert result.exit_code == 3 and "the data is invalid" in result.stderr
+    assert not (tmp_path / "package").exists()
+
+
+def test_a_fifo_named_datapackage_json_is_never_opened(real_readonly: Path, tmp_path: Path) -> None:
+    target = tmp_path / "f"
+    target.mkdir()
+    os.mkfifo(target / "datapackage.json")
+    result = cli("export", str(target))  # would block for ever if the FIFO were read
+    assert result.exit_code == 2 and "holds no package bilat exported" in result.stderr

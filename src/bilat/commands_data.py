@@ -43,9 +43,18 @@ def export(values: Values, run: Run) -> Render:
     """The data package of the fresh database, swapped into FOLDER whole (bilat.publish.export_folder)."""
     from pathlib import Path
 
+    from bilat.problems import InvalidDataError
     from bilat.publish.export_folder import export as write_package
+    from bilat.store import is_fresh
 
     folder = Path(values.text("folder") or "")
+    read_with(run, lambda conn: None)  # rebuilt first when the data changed
+    if run.store is not None and not is_fresh(run.store):  # invalid: what is served is the last good database
+        raise InvalidDataError(
+            [],
+            "export: the data is invalid, and a package of the last good database would pass for it: "
+            "fix the data first (bilat validate lists every problem)",
+        )
     counts = read_with(run, lambda conn: write_package(conn, folder))
 
     def render() -> None:
