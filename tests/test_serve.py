@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +78,9 @@ def test_the_canned_queries_and_descriptions_are_served(server: str) -> None:
     assert not any(name in served and not served[name]["hidden"] for name in INTERNAL)
     signed = _get(f"{server}agreements/signed_by_country.json?country=belarus&_shape=array")
     assert signed and {r["country"] for r in signed} == {"Belarus"}
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(f"{server}agreements/_meta.json")  # bilat's bookkeeping (this machine's paths) is not served
+    assert refused.value.code == 403
     info = _get(f"{server}-/metadata.json")
     assert info["databases"]["agreements"]["tables"]["agreements"]["description"] == TABLES["agreements"][0]
 

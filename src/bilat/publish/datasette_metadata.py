@@ -105,6 +105,8 @@ def metadata(*, version: str) -> dict[str, Any]:
         for name, about in VIEWS.items()
     }
     tables |= {name: {"hidden": True} for name in (*INTERNAL, "search_vocab")}
+    # bilat's bookkeeping names this machine's paths: its pages are refused (403), not only hidden
+    tables |= {name: {"hidden": True, "allow": False} for name in ("_meta", "_data_files", "_source_files")}
     return {
         "title": "bilat: bilateral agreements, with verbatim evidence",
         "description": "Agreements, commitments and engagements; every fact is traced to a verbatim quote from a "
